@@ -1,0 +1,60 @@
+"""Fixtures shared by every test: the repository, its tools and the built RPM."""
+
+import os
+import pathlib
+import subprocess
+
+import pytest
+import yaml
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+VENV_ROOT = REPO / '.venv'
+PLUGIN_NAME = 'fuel-plugin-cinder-gcs'
+PLUGIN_DIR_ON_MASTER = 'var/www/nailgun/plugins/fuel-plugin-cinder-gcs-1.0'
+
+
+def run(cmd, **kwargs):
+    """Run a command, failing the test with its output if it fails."""
+    kwargs.setdefault('cwd', REPO)
+    result = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
+    if result.returncode != 0:
+        pytest.fail('{} exited {}\nstdout:\n{}\nstderr:\n{}'.format(
+            ' '.join(map(str, cmd)), result.returncode, result.stdout,
+            result.stderr))
+    return result
+
+
+@pytest.fixture(scope='session')
+def repo():
+    return REPO
+
+
+@pytest.fixture(scope='session')
+def fpb():
+    path = VENV_ROOT / 'fpb' / 'bin' / 'fpb'
+    if not path.exists():
+        pytest.fail('fuel-plugin-builder is missing: run tools/install-deps.sh')
+    return path
+
+
+@pytest.fixture(scope='session')
+def env_config():
+    return yaml.safe_load((REPO / 'environment_config.yaml').read_text())
+
+
+@pytest.fixture(scope='session')
+def plugin_settings(env_config):
+    """The UI settings, without the plugin's own metadata entry."""
+    return {name: attr for name, attr in env_config['attributes'].items()
+            if name != 'metadata'}
+
+
+@pytest.fixture(scope='session')
+def built_rpm(tmp_path_factory):
+    """The RPM that `make build` makes, built once per test session."""
+    out = tmp_path_factory.mktemp('rpm')
+    result = run([str(REPO / 'tools' / 'build.sh')],
+                 env=dict(os.environ, OUTPUT_DIR=str(out)))
+    rpm = pathlib.Path(result.stdout.strip().splitlines()[-1])
+    assert rpm.parent == out and rpm.is_file(), result.stdout
+    return rpm

@@ -1,0 +1,69 @@
+"""The plugin package: fuel-plugin-builder accepts it and builds the RPM an
+operator installs on the Fuel master with `fuel plugins --install`."""
+
+import filecmp
+
+import pytest
+
+from conftest import PLUGIN_DIR_ON_MASTER, REPO, run
+
+# What the Fuel master needs from the package, compared byte for byte.
+SHIPPED = [
+    'metadata.yaml',
+    'environment_config.yaml',
+    'deployment_tasks.yaml',
+    'components.yaml',
+    'examples/mistral_workbook.yaml',
+]
+
+
+def test_fpb_check_accepts_the_repository(fpb):
+    result = run([str(fpb), '--check', str(REPO)])
+    assert 'Plugin is valid' in result.stdout
+
+
+def rpm_query(rpm, fmt):
+    return run(['rpm', '-qp', '--queryformat', fmt, str(rpm)]).stdout
+
+
+def test_rpm_is_named_as_the_fuel_master_expects(built_rpm):
+    assert built_rpm.name == 'fuel-plugin-cinder-gcs-1.0-1.0.0-1.noarch.rpm'
+    assert rpm_query(built_rpm, '%{NAME} %{VERSION} %{RELEASE} %{ARCH}') == \
+        'fuel-plugin-cinder-gcs-1.0 1.0.0 1 noarch'
+    assert rpm_query(built_rpm, '%{LICENSE}') == 'Apache License Version 2.0'
+
+
+def test_rpm_holds_only_the_plugin_payload(built_rpm):
+    files = run(['rpm', '-qpl', str(built_rpm)]).stdout.split()
+    prefix = '/' + PLUGIN_DIR_ON_MASTER
+    assert all(f == prefix or f.startswith(prefix + '/') for f in files)
+    relative = {f[len(prefix) + 1:] for f in files if f != prefix}
+    for wanted in SHIPPED + ['LICENSE', 'deployment_scripts',
+                             'repositories/ubuntu/Packages.gz']:
+        assert wanted in relative
+    # Development files do not belong on the Fuel master.
+    for unwanted in ('tests', 'tools', 'Makefile', '.ci'):
+        assert unwanted not in relative
+
+
+@pytest.fixture(scope='module')
+def installed_root(built_rpm, tmp_path_factory):
+    root = tmp_path_factory.mktemp('root')
+    run(['rpm', '-i', '--root', str(root), '--nodeps', '--noscripts',
+         '--dbpath', str(root / 'rpmdb'), str(built_rpm)])
+    return root / PLUGIN_DIR_ON_MASTER
+
+
+@pytest.mark.parametrize('path', SHIPPED)
+def test_installed_file_is_byte_identical_to_the_repository(installed_root,
+                                                            path):
+    assert filecmp.cmp(installed_root / path, REPO / path, shallow=False)
+
+
+def test_installed_deployment_scripts_match_the_repository(installed_root):
+    sources = [p for p in (REPO / 'deployment_scripts').rglob('*')
+               if p.is_file()]
+    assert sources, 'the repository has no deployment scripts'
+    for source in sources:
+        path = source.relative_to(REPO)
+        assert filecmp.cmp(installed_root / path, source, shallow=False), path
