@@ -1,0 +1,166 @@
+"""The plugin's settings as the Fuel UI shows and checks them
+(environment_config.yaml): structure checks fpb does not do."""
+
+import json
+import re
+
+import pytest
+
+# Fuel 9 settings outside the plugin that its restrictions may name.
+FUEL_STORAGE_SETTINGS = {'volumes_lvm', 'volumes_ceph'}
+
+FUEL_UI_TYPES = {'text', 'password', 'checkbox', 'select', 'textarea',
+                 'radio'}
+
+# Defaults of Mitaka's GCS backup driver (cinder/backup/drivers/google.py);
+# the plugin's defaults must be these so that enabling the plugin changes
+# nothing the operator did not choose. Strings: Fuel text fields hold text.
+DRIVER_DEFAULTS = {
+    'backup_gcs_object_size': '52428800',
+    'backup_gcs_block_size': '32768',
+    'backup_gcs_reader_chunk_size': '2097152',
+    'backup_gcs_writer_chunk_size': '2097152',
+    'backup_gcs_num_retries': '3',
+    'backup_gcs_retry_error_codes': '429',
+    'backup_gcs_bucket_location': 'US',
+    'backup_gcs_storage_class': 'NEARLINE',
+    'backup_gcs_user_agent': 'gcscinder',
+    'backup_gcs_enable_progress_timer': True,
+}
+
+# Settings without a sensible default: their empty default fails the regex,
+# so the Fuel UI will not save the environment until the operator fills them.
+REQUIRED = {'backup_gcs_project_id', 'backup_gcs_bucket',
+            'gcs_service_account_key'}
+
+ADVANCED_CONDITION = \
+    'settings:fuel-plugin-cinder-gcs.show_advanced.value == false'
+
+
+def conditions(attr):
+    for restriction in attr.get('restrictions', []):
+        if isinstance(restriction, dict) and 'condition' in restriction:
+            yield restriction['condition']
+        elif isinstance(restriction, dict):
+            yield from restriction.keys()
+        else:
+            yield restriction
+
+
+def all_conditions(env_config):
+    for attr in env_config['attributes'].values():
+        yield from conditions(attr)
+
+
+def test_every_setting_is_complete(plugin_settings):
+    for name, attr in plugin_settings.items():
+        missing = {'label', 'description', 'weight', 'value', 'type'} \
+            - set(attr)
+        assert not missing, '{} lacks {}'.format(name, missing)
+        assert attr['type'] in FUEL_UI_TYPES, name
+        assert attr['label'].strip() and attr['description'].strip(), name
+
+
+def test_weights_are_unique(plugin_settings):
+    weights = [attr['weight'] for attr in plugin_settings.values()]
+    assert len(weights) == len(set(weights))
+
+
+def test_restrictions_name_existing_settings(env_config, plugin_settings):
+    found = []
+    for condition in all_conditions(env_config):
+        for scope, name in re.findall(
+                r'settings:([\w-]+)\.(\w+)\.value', condition):
+            found.append(name)
+            if scope == 'fuel-plugin-cinder-gcs':
+                assert name in plugin_settings, condition
+            else:
+                assert scope == 'storage', condition
+                assert name in FUEL_STORAGE_SETTINGS, condition
+    assert found, 'no restriction names a setting'
+
+
+def test_plugin_requires_cinder_volumes(env_config):
+    """Without LVM or Ceph volumes there is no cinder-backup to configure."""
+    condition = ' '.join(conditions(env_config['attributes']['metadata']))
+    assert 'volumes_lvm.value == false' in condition
+    assert 'volumes_ceph.value == false' in condition
+
+
+def test_advanced_settings_are_hidden_until_asked_for(plugin_settings):
+    advanced = {name for name, attr in plugin_settings.items()
+                if ADVANCED_CONDITION in conditions(attr)}
+    assert advanced == set(DRIVER_DEFAULTS) - {
+        'backup_gcs_bucket_location', 'backup_gcs_storage_class'}
+    for name in advanced:
+        assert plugin_settings[name]['weight'] > \
+            plugin_settings['show_advanced']['weight'], name
+    assert plugin_settings['show_advanced']['value'] is False
+
+
+@pytest.mark.parametrize('name', sorted(DRIVER_DEFAULTS))
+def test_default_is_the_drivers_own(plugin_settings, name):
+    assert plugin_settings[name]['value'] == DRIVER_DEFAULTS[name]
+
+
+def test_defaults_pass_their_own_regex(plugin_settings):
+    for name, attr in plugin_settings.items():
+        if 'regex' not in attr or name in REQUIRED:
+            continue
+        assert re.search(attr['regex']['source'], attr['value']), name
+
+
+@pytest.mark.parametrize('name', sorted(REQUIRED))
+def test_required_setting_must_be_filled_in(plugin_settings, name):
+    attr = plugin_settings[name]
+    assert attr['value'] == ''
+    assert not re.search(attr['regex']['source'], '')
+
+
+def test_select_default_is_offered(plugin_settings):
+    for name, attr in plugin_settings.items():
+        if attr['type'] == 'select':
+            assert attr['value'] in [v['data'] for v in attr['values']], name
+
+
+def test_storage_classes_offer_current_and_legacy(plugin_settings):
+    values = plugin_settings['backup_gcs_storage_class']['values']
+    labels = {v['data']: v['label'] for v in values}
+    current = ['STANDARD', 'NEARLINE', 'COLDLINE', 'ARCHIVE']
+    legacy = ['MULTI_REGIONAL', 'REGIONAL', 'DURABLE_REDUCED_AVAILABILITY']
+    assert list(labels)[:4] == current
+    assert set(labels) == set(current + legacy)
+    for data in legacy:
+        assert 'legacy' in labels[data].lower()
+
+
+def test_sizes_say_their_unit(plugin_settings):
+    sizes = [name for name in plugin_settings if name.endswith('_size')]
+    assert len(sizes) == 4
+    for name in sizes:
+        assert '(bytes)' in plugin_settings[name]['label'], name
+
+
+def test_service_account_key_is_not_shown_in_clear(plugin_settings):
+    assert plugin_settings['gcs_service_account_key']['type'] == 'password'
+
+
+def password_field_value(pasted):
+    """What a browser keeps of text pasted into <input type=password>: the
+    HTML standard's value sanitization strips every CR and LF."""
+    return pasted.replace('\r', '').replace('\n', '')
+
+
+def test_pasted_json_key_stays_valid_json(service_account_key,
+                                          plugin_settings):
+    """The console's key file is multi-line, and its private key holds line
+    breaks; the password field removes the file's own line breaks, but the
+    key's are written as \\n escapes inside the JSON string, so they survive
+    and the document still parses to the same key."""
+    assert '\n' in service_account_key.strip()
+    value = password_field_value(service_account_key)
+    assert '\n' not in value
+    assert json.loads(value) == json.loads(service_account_key)
+    assert json.loads(value)['private_key'].count('\n') > 10
+    regex = plugin_settings['gcs_service_account_key']['regex']['source']
+    assert re.search(regex, value)
