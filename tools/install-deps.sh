@@ -41,4 +41,5 @@ if ! cmp -s "$TOP/tools/requirements-test.txt" "$stamp" 2>/dev/null; then
 fi
 
 "$TOP/tools/install-fpb.sh"
+"$TOP/tools/install-mistral-parsers.sh"
 step "dependencies ready"

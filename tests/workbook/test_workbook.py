@@ -1,0 +1,206 @@
+"""The sample workbook: both real Mistral parsers accept it, its YAQL
+compiles, and it keeps the interface the user guide promises."""
+
+import re
+
+import pytest
+import yaml
+import yaql
+
+from conftest import REPO, run
+
+from .conftest import WORKBOOK
+
+EXPRESSION = re.compile(r'<%(.*?)%>', re.S)
+
+
+def strings(node):
+    """Every string (keys and values) of a loaded YAML document."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from strings(key)
+            yield from strings(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from strings(item)
+    elif isinstance(node, str):
+        yield node
+
+
+@pytest.mark.parametrize('parser_fixture', ['current_parser', 'mitaka_parser'])
+def test_parser_accepts_the_workbook(request, parser_fixture):
+    result = request.getfixturevalue(parser_fixture).parse(WORKBOOK)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for workflow in ('create_backups_workflow', 'rotate_backups_workflow',
+                     'restore_backup_workflow'):
+        assert workflow in result.stdout.split()
+
+
+# Keys that Mistral added after 2.0.0: Fuel 9's Mistral refuses a workbook
+# that uses them, although the current Mistral accepts it.
+POST_MITAKA_TASK_KEYS = [
+    pytest.param('safe-rerun', True, id='safe-rerun-added-in-newton'),
+    pytest.param('publish-on-error', {'failed': True},
+                 id='publish-on-error-added-after-mitaka'),
+]
+
+
+@pytest.mark.parametrize('key,value', POST_MITAKA_TASK_KEYS)
+def test_mitaka_parser_rejects_post_mitaka_task_key(
+        workbook, current_parser, mitaka_parser, tmp_path, key, value):
+    task = workbook['workflows']['create_backups_workflow']['tasks']['check_input']
+    changed = dict(workbook)
+    changed['workflows'] = dict(workbook['workflows'])
+    changed['workflows']['create_backups_workflow'] = dict(
+        workbook['workflows']['create_backups_workflow'],
+        tasks=dict(workbook['workflows']['create_backups_workflow']['tasks'],
+                   check_input=dict(task, **{key: value})))
+    path = tmp_path / 'workbook.yaml'
+    path.write_text(yaml.safe_dump(changed))
+
+    assert current_parser.parse(path).returncode == 0
+    rejected = mitaka_parser.parse(path)
+    assert rejected.returncode == 1
+    assert 'Additional properties are not allowed' in rejected.stdout
+    assert key in rejected.stdout
+
+
+def test_every_yaql_expression_compiles(workbook, workbook_text):
+    engine = yaql.factory.YaqlFactory().create()
+    expressions = [e for s in strings(workbook) for e in EXPRESSION.findall(s)]
+    # Nothing hides from the check: every '<%' of the file was found.
+    assert len(expressions) == workbook_text.count('<%') > 50
+    for expression in expressions:
+        engine(expression.strip())
+
+
+def test_no_jinja_anywhere(workbook_text):
+    for marker in ('{{', '}}', '{%', '%}'):
+        assert marker not in workbook_text.replace('<%', '').replace('%>', '')
+
+
+def test_yamllint_is_clean():
+    run([str(REPO / '.venv' / 'test' / 'bin' / 'yamllint'), '--strict',
+         str(WORKBOOK)])
+
+
+def inputs(workbook, workflow):
+    """A workflow's inputs in order, as (name, default) pairs."""
+    result = []
+    for item in workbook['workflows'][workflow]['input']:
+        if isinstance(item, dict):
+            result.extend(item.items())
+        else:
+            result.append((item, 'REQUIRED'))
+    return result
+
+
+def test_workbook_is_named_as_the_user_guide_says(workbook):
+    assert workbook['version'] == '2.0'
+    assert workbook['name'] == 'sample_backup_workbook'
+
+
+@pytest.mark.parametrize('workflow,expected', [
+    pytest.param('create_backups_workflow', [
+        ('projects_id_list', None), ('volumes_id_list', None),
+        ('incremental', False), ('report_to_list', None),
+        ('snapshot_name', 'by_create_backups_workflow'),
+        ('concurrency', 2), ('backup_timeout_per_gib', 600),
+        ('poll_interval', 10)], id='create-seed-inputs-first-then-extras'),
+    pytest.param('rotate_backups_workflow', [
+        ('keep_last', None), ('max_age_days', None),
+        ('volumes_id_list', None), ('projects_id_list', None),
+        ('dry_run', False), ('report_to_list', None),
+        ('concurrency', 2), ('delete_timeout', 600), ('poll_interval', 10)],
+        id='rotate-no-limit-by-default-and-not-dry'),
+    pytest.param('restore_backup_workflow', [
+        ('backup_id', 'REQUIRED'), ('volume_id', None), ('name', None),
+        ('restore_timeout_per_gib', 600), ('poll_interval', 10),
+        ('report_to_list', None)], id='restore-backup-id-required'),
+])
+def test_workflow_inputs_and_defaults(workbook, workflow, expected):
+    assert inputs(workbook, workflow) == expected
+
+
+SEED_MAIL_PLACEHOLDERS = [
+    "from_addr: '<USERNAME>@<DOMAIN>'",
+    "smtp_server: '<MTA_HOSTNAME_OR_IP>'",
+    "smtp_password: '<PASSWORD>'",
+]
+
+
+@pytest.mark.parametrize('line', SEED_MAIL_PLACEHOLDERS)
+def test_seed_mail_placeholder_can_be_edited_in_place(workbook_text, line):
+    assert workbook_text.count(line) == 1
+
+
+def test_mail_settings_come_from_the_environment_first(workbook):
+    mail = workbook['workflows']['send_report_workflow']['tasks']['send_mail']
+    assert mail['action'] == 'std.email'
+    for setting in ('from_addr', 'smtp_server', 'smtp_password'):
+        assert mail['input'][setting] == (
+            "<% coalesce(env(), {{}}).get('{0}', $.{0}) %>".format(setting))
+
+
+def values_of(node, key):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == key:
+                yield v
+            yield from values_of(v, key)
+    elif isinstance(node, list):
+        for item in node:
+            yield from values_of(item, key)
+
+
+def test_no_password_is_written_in_the_workbook(workbook):
+    passwords = list(values_of(workbook, 'smtp_password'))
+    assert passwords
+    for value in passwords:
+        assert value == '<PASSWORD>' or 'env()' in value
+
+
+
+def backup(number, day, incremental, volume='vol-1'):
+    return {'id': 'b{}'.format(number), 'volume_id': volume,
+            'status': 'available', 'incremental': incremental,
+            'created_at': '2016-09-{:02d}T13:59:10.000000'.format(day),
+            'description': 'Backup by sample_backup_workbook.'
+                           'create_backups_workflow, execution x'}
+
+
+# vol-1, oldest first: full b1 <- b2 <- b3, full b4 <- b5; vol-2: full b6.
+OWN_BACKUPS = [backup(1, 1, False), backup(2, 2, True), backup(3, 3, True),
+               backup(4, 4, False), backup(5, 5, True),
+               backup(6, 3, False, 'vol-2')]
+
+
+@pytest.mark.parametrize('keep_last,max_age_days,volume_ids,expected', [
+    pytest.param(None, None, None, {}, id='no-limit-deletes-nothing'),
+    pytest.param(1, None, None, {'vol-1': ['b3', 'b2', 'b1']},
+                 id='kept-incremental-b5-keeps-its-full-b4'),
+    pytest.param(2, None, None, {'vol-1': ['b3', 'b2', 'b1']},
+                 id='oldest-kept-is-full-so-older-chain-goes'),
+    pytest.param(3, None, None, {},
+                 id='kept-b3-needs-b2-and-b1-so-nothing-goes'),
+    pytest.param(0, None, None, {'vol-1': ['b5', 'b4', 'b3', 'b2', 'b1'],
+                                 'vol-2': ['b6']},
+                 id='keep-none-deletes-all-newest-first'),
+    pytest.param(None, 1, None, {'vol-1': ['b5', 'b4', 'b3', 'b2', 'b1'],
+                                 'vol-2': ['b6']},
+                 id='all-older-than-a-day'),
+    pytest.param(0, None, ['vol-2'], {'vol-2': ['b6']},
+                 id='only-the-selected-volume'),
+])
+def test_rotation_plan_keeps_incremental_chains_restorable(
+        workbook, keep_last, max_age_days, volume_ids, expected):
+    """plan_deletions' expression, evaluated by yaql on backups as
+    list_backups_workflow publishes them."""
+    task = workbook['workflows']['rotate_backups_workflow']['tasks'][
+        'plan_deletions']
+    expression = EXPRESSION.search(task['publish']['plans']).group(1)
+    plans = yaql.factory.YaqlFactory().create()(expression).evaluate(
+        data={'own_backups': OWN_BACKUPS, 'keep_last': keep_last,
+              'max_age_days': max_age_days, 'volume_ids': volume_ids},
+        context=yaql.create_context())
+    assert {p['volume_id']: p['backup_ids'] for p in plans} == expected
