@@ -1,13 +1,16 @@
 # Public verbs of the project; the work lives in tools/.
 PYTEST := .venv/test/bin/pytest
 
-.PHONY: deps build test clean
+.PHONY: deps build docs test clean
 
 deps:
 	tools/install-deps.sh
 
 build: deps
 	tools/build.sh
+
+docs: deps
+	tools/build-docs.sh
 
 test: deps
 	$(PYTEST) tests

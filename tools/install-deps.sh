@@ -42,4 +42,5 @@ fi
 
 "$TOP/tools/install-fpb.sh"
 "$TOP/tools/install-mistral-parsers.sh"
+"$TOP/tools/install-docs.sh"
 step "dependencies ready"
