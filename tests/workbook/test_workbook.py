@@ -7,7 +7,6 @@ import pytest
 import yaml
 import yaql
 
-from conftest import REPO, run
 
 from .conftest import WORKBOOK
 
@@ -77,11 +76,6 @@ def test_every_yaql_expression_compiles(workbook, workbook_text):
 def test_no_jinja_anywhere(workbook_text):
     for marker in ('{{', '}}', '{%', '%}'):
         assert marker not in workbook_text.replace('<%', '').replace('%>', '')
-
-
-def test_yamllint_is_clean():
-    run([str(REPO / '.venv' / 'test' / 'bin' / 'yamllint'), '--strict',
-         str(WORKBOOK)])
 
 
 def inputs(workbook, workflow):
