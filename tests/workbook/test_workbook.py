@@ -7,7 +7,6 @@ import pytest
 import yaml
 import yaql
 
-
 from .conftest import WORKBOOK
 
 EXPRESSION = re.compile(r'<%(.*?)%>', re.S)
