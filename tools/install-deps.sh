@@ -42,5 +42,6 @@ fi
 
 "$TOP/tools/install-fpb.sh"
 "$TOP/tools/install-mistral-parsers.sh"
+"$TOP/tools/fetch-storage-discovery.sh"
 "$TOP/tools/install-docs.sh"
 step "dependencies ready"

@@ -1,0 +1,126 @@
+# The checks behind cinder_gcs_validate_settings(); see that function.
+# Ruby 1.9 compatible (Fuel 9 nodes run Puppet 3.8).
+require 'json'
+
+module PuppetX
+  module CinderGcs
+    module Settings
+      STORAGE_CLASSES = %w(
+        STANDARD NEARLINE COLDLINE ARCHIVE
+        MULTI_REGIONAL REGIONAL DURABLE_REDUCED_AVAILABILITY
+      ).freeze
+
+      # The same patterns as the Fuel UI's (environment_config.yaml), anchored
+      # with \A and \z because Ruby's ^ and $ match at every line break.
+      PATTERNS = {
+        'backup_gcs_project_id' =>
+          [/\A([a-z][a-z0-9.-]*[a-z0-9]:)?[a-z][a-z0-9-]{4,28}[a-z0-9]\z/,
+           'must be a project ID: 6-30 lowercase letters, digits or hyphens, starting with a letter'],
+        'backup_gcs_bucket' =>
+          [/\A(?!goog)(?!.*google)(?!([0-9]{1,3}\.){3}[0-9]{1,3}\z)(?=[a-z0-9].{1,220}[a-z0-9]\z)[a-z0-9_-]{1,63}(\.[a-z0-9_-]{1,63})*\z/,
+           'must be a valid bucket name'],
+        'backup_gcs_bucket_location' =>
+          [/\A([A-Za-z]{2,}[0-9]*|[A-Za-z]+-[A-Za-z]+[0-9]+)\z/,
+           'must be a location such as US, EU, NAM4 or europe-west1'],
+        'backup_gcs_user_agent' =>
+          [/\A[!-~][ -~]{0,254}\z/,
+           'must be 1-255 printable ASCII characters, not starting with a space'],
+      }.freeze
+
+      KEY_SETTING = 'gcs_service_account_key'.freeze
+      KEY_FIELDS = %w(project_id private_key_id private_key client_email token_uri).freeze
+      PEM = /\A-----BEGIN (RSA )?PRIVATE KEY-----\n.+\n-----END (RSA )?PRIVATE KEY-----\n?\z/m
+      GCS_CHUNK = 256 * 1024
+
+      def self.fail_setting(name, why)
+        raise Puppet::ParseError, "fuel-plugin-cinder-gcs: setting #{name} #{why}"
+      end
+
+      def self.text(settings, name)
+        value = settings[name]
+        value = nil if value == :undef
+        fail_setting(name, 'is missing') if value.nil?
+        value = value.to_s
+        fail_setting(name, 'is empty') if value.strip.empty?
+        value
+      end
+
+      def self.integer(settings, name, min, max)
+        value = text(settings, name)
+        unless value =~ /\A-?[0-9]{1,12}\z/ && value.to_i >= min && value.to_i <= max
+          fail_setting(name, "must be a whole number from #{min} to #{max}")
+        end
+        value.to_i
+      end
+
+      def self.check_key(settings)
+        source = text(settings, KEY_SETTING)
+        begin
+          key = JSON.parse(source)
+        rescue JSON::JSONError, EncodingError, ArgumentError
+          # The parser's message quotes the text around the error: not shown.
+          fail_setting(KEY_SETTING, 'is not valid JSON: paste the whole key file')
+        end
+        fail_setting(KEY_SETTING, 'must be a JSON object') unless key.is_a?(Hash)
+        unless key['type'] == 'service_account'
+          fail_setting(KEY_SETTING, 'must be a key of type "service_account"')
+        end
+        KEY_FIELDS.each do |field|
+          unless key[field].is_a?(String) && !key[field].strip.empty?
+            fail_setting(KEY_SETTING, "has no \"#{field}\"")
+          end
+        end
+        unless key['private_key'] =~ PEM
+          fail_setting(KEY_SETTING, 'has a "private_key" that is not a PEM private key')
+        end
+        unless key['client_email'] =~ /\A[^@\s]+@[^@\s]+\z/
+          fail_setting(KEY_SETTING, 'has a "client_email" that is not an e-mail address')
+        end
+        unless key['token_uri'] =~ %r{\Ahttps?://\S+\z}
+          fail_setting(KEY_SETTING, 'has a "token_uri" that is not a URL')
+        end
+      end
+
+      def self.check_sizes(settings)
+        object = integer(settings, 'backup_gcs_object_size', 1, 999_999_999_999)
+        block = integer(settings, 'backup_gcs_block_size', 1, 999_999_999_999)
+        unless (object % block).zero?
+          fail_setting('backup_gcs_object_size',
+                       "must be a multiple of backup_gcs_block_size (#{block})")
+        end
+        integer(settings, 'backup_gcs_reader_chunk_size', 1, 999_999_999_999)
+        writer = integer(settings, 'backup_gcs_writer_chunk_size', -1, 999_999_999_999)
+        unless writer == -1 || (writer > 0 && (writer % GCS_CHUNK).zero?)
+          fail_setting('backup_gcs_writer_chunk_size',
+                       "must be -1 or a positive multiple of #{GCS_CHUNK}")
+        end
+      end
+
+      def self.check_retries(settings)
+        integer(settings, 'backup_gcs_num_retries', 0, 10)
+        codes = text(settings, 'backup_gcs_retry_error_codes').split(/\s*,\s*/)
+        unless !codes.empty? && codes.all? { |code| code =~ /\A[45][0-9]{2}\z/ }
+          fail_setting('backup_gcs_retry_error_codes',
+                       'must be HTTP status codes from 400 to 599, separated by commas')
+        end
+      end
+
+      def self.check(settings)
+        raise Puppet::ParseError, 'fuel-plugin-cinder-gcs: the plugin settings are not a hash' \
+          unless settings.is_a?(Hash)
+        PATTERNS.each do |name, (pattern, why)|
+          fail_setting(name, why) unless text(settings, name) =~ pattern
+        end
+        unless STORAGE_CLASSES.include?(text(settings, 'backup_gcs_storage_class'))
+          fail_setting('backup_gcs_storage_class', "must be one of #{STORAGE_CLASSES.join(', ')}")
+        end
+        unless [true, false, 'true', 'false'].include?(settings['backup_gcs_enable_progress_timer'])
+          fail_setting('backup_gcs_enable_progress_timer', 'must be true or false')
+        end
+        check_sizes(settings)
+        check_retries(settings)
+        check_key(settings)
+      end
+    end
+  end
+end

@@ -1,0 +1,53 @@
+# == Class: cinder_gcs::client_libraries
+#
+# Installs the Google client libraries that Mitaka's GCS driver imports
+# (google-api-python-client 1.5.x, oauth2client and their dependencies)
+# from the distributions bundled in this module: pip --no-index, after
+# checking every file against the hashes pinned in requirements.txt. The
+# node needs no internet access.
+#
+# They go into a directory of their own that only cinder-backup sees
+# (PYTHONPATH in its environment file): Ubuntu's older python-six,
+# python-httplib2, python-oauth2client... stay as dpkg installed them for
+# every other OpenStack service on the node, and pip never removes files
+# that dpkg owns.
+#
+# === Parameters
+#
+# [*target*]
+#   (required) Directory the libraries are installed into.
+#
+# [*pip*]
+#   (required) The pip of the Python that runs cinder-backup.
+#
+# [*backup_service_defaults*]
+#   (required) Environment file sourced by the cinder-backup service.
+#
+class cinder_gcs::client_libraries (
+  $target,
+  $pip,
+  $backup_service_defaults,
+) {
+  $module_dir = get_module_path($module_name)
+  $files      = "${module_dir}/files"
+  $installer  = "${files}/install_python_libs.sh"
+  $dists      = "${files}/python-libs"
+
+  exec { 'cinder-gcs-install-client-libraries':
+    command   => "${installer} install ${dists} ${target} ${pip}",
+    unless    => "${installer} check ${dists} ${target}",
+    path      => ['/usr/bin', '/bin', '/usr/sbin', '/sbin'],
+    logoutput => true,
+  }
+
+  # file_line of Fuel 9's stdlib cannot create a missing file.
+  file { $backup_service_defaults:
+    ensure => file,
+  }
+  file_line { 'cinder-gcs-backup-pythonpath':
+    path    => $backup_service_defaults,
+    line    => "export PYTHONPATH=${target}",
+    match   => '^export PYTHONPATH=',
+    require => File[$backup_service_defaults],
+  }
+}

@@ -1,0 +1,22 @@
+# == Class: cinder_gcs::params
+#
+# Defaults for a Fuel 9 node (Ubuntu 14.04, Cinder Mitaka). The task
+# manifests also use them as the defaults of the optional top-level Hiera
+# overrides (cinder_gcs_backup_driver, cinder_gcs_install_client_libraries,
+# cinder_gcs_manage_service), so each default is written once.
+#
+class cinder_gcs::params {
+  # Mitaka's module path; later releases take a class path
+  # (cinder.backup.drivers.gcs.GoogleBackupDriver since the module moved).
+  $backup_driver            = 'cinder.backup.drivers.google'
+  $install_client_libraries = true
+  $manage_service           = true
+  $credential_file          = '/var/lib/cinder/gcs-credentials.json'
+  $backup_service           = 'cinder-backup'
+  # Sourced by the cinder-backup job of Ubuntu's OpenStack packages.
+  $backup_service_defaults  = '/etc/default/cinder-backup'
+  $libraries_dir            = '/usr/lib/fuel-plugin-cinder-gcs/python2.7'
+  $pip                      = '/usr/bin/pip'
+  $local_settings           = '/etc/openstack-dashboard/local_settings.py'
+  $apache_reload            = '/usr/sbin/service apache2 reload'
+}

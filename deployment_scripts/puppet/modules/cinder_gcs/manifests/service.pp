@@ -1,0 +1,19 @@
+# == Class: cinder_gcs::service
+#
+# Restarts cinder-backup when notified. Fuel's own tasks decide whether the
+# service runs, so it is only restarted when already running (Puppet skips
+# the restart of a stopped service without 'ensure').
+#
+# === Parameters
+#
+# [*service_name*]
+#   (required) Name of the cinder-backup service.
+#
+class cinder_gcs::service (
+  $service_name,
+) {
+  service { $service_name:
+    hasstatus  => true,
+    hasrestart => true,
+  }
+}

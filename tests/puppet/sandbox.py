@@ -1,0 +1,182 @@
+"""Runs the real `puppet apply` on the plugin's manifests inside a mount
+namespace, so that what Puppet writes lands in a per-test directory and
+nothing on the test machine changes.
+
+Each node directory Puppet touches is bind-mounted from the sandbox
+(`unshare -m`), as are copies of /etc/passwd and /etc/group that have a
+`cinder` user (added when this machine has none). Mount points that do not exist on
+the machine are created empty once (e.g. /etc/cinder); nothing is ever
+written into them outside the namespace.
+"""
+
+import dataclasses
+import os
+import pathlib
+import pwd
+import shlex
+import subprocess
+
+import yaml
+
+from conftest import REPO
+
+PUPPET = '/usr/bin/puppet'
+PLUGIN_MODULES = REPO / 'deployment_scripts' / 'puppet' / 'modules'
+DEBIAN_MODULES = pathlib.Path('/usr/share/puppet/modules')
+# Debian's modules that the manifests use (cinder_config needs openstacklib).
+# Only these are put on the module path: the custom facts of the others
+# (rabbitmq, mysql...) slow every run down and fail on this machine.
+USED_MODULES = ['cinder', 'openstacklib', 'inifile', 'stdlib']
+
+# Directories of a node that the manifests read or write.
+NODE_DIRS = ['/etc/cinder', '/var/lib/cinder', '/etc/openstack-dashboard',
+             '/etc/default', '/etc/init.d', '/usr/lib/fuel-plugin-cinder-gcs']
+SERVICES = ['cinder-backup', 'apache2']
+# The cinder user added when this machine has none.
+CINDER_UID = CINDER_GID = 4242
+
+# STUB, named as such: the real services cannot run here. Puppet's Debian
+# service provider calls it for status and restart; it starts nothing.
+STUB_INIT_SCRIPT = """#!/bin/sh
+# STUB init script of the Puppet test sandbox: answers Puppet without
+# starting or stopping any service.
+case "$1" in
+    status|start|stop|restart|reload|force-reload) exit 0 ;;
+    *) exit 3 ;;
+esac
+"""
+
+
+class RubyTagsLoader(yaml.SafeLoader):
+    """Reads Puppet's YAML report: Ruby object tags become plain mappings."""
+
+
+RubyTagsLoader.add_multi_constructor(
+    '!ruby/', lambda loader, suffix, node: loader.construct_mapping(node, deep=True)
+    if isinstance(node, yaml.MappingNode) else loader.construct_scalar(node))
+
+
+@dataclasses.dataclass
+class Apply:
+    """The outcome of one `puppet apply`."""
+    returncode: int
+    stdout: str
+    stderr: str
+    report_text: str
+
+    @property
+    def report(self):
+        return yaml.load(self.report_text, Loader=RubyTagsLoader)
+
+    @property
+    def failed(self):
+        # --detailed-exitcodes: 4 or 6 when a resource failed, 1 when the
+        # catalog did not compile.
+        return self.returncode not in (0, 2)
+
+    def resources(self):
+        return self.report['resource_statuses']
+
+    def changed_resources(self):
+        return sorted(name for name, status in self.resources().items()
+                      if status['changed'])
+
+    def restarted(self, service):
+        """Whether Puppet restarted (or reloaded) the service in this run:
+        a successful 'refresh' event of its Service resource."""
+        status = self.resources().get('Service[{}]'.format(service))
+        return bool(status) and any(
+            event['name'] == 'refresh' and event['status'] == 'success'
+            for event in status['events'])
+
+
+class Sandbox:
+    def __init__(self, root, plugin_modules=PLUGIN_MODULES):
+        """plugin_modules: the plugin's module directory to apply, by
+        default the repository's."""
+        self.root = pathlib.Path(root)
+        self.plugin_modules = plugin_modules
+        self.puppet_dir = self.root / 'puppet'
+        for sub in ('conf', 'var', 'log', 'run', 'code', 'reports', 'hieradata'):
+            (self.puppet_dir / sub).mkdir(parents=True, exist_ok=True)
+        for node_dir in NODE_DIRS:
+            self.path(node_dir).mkdir(parents=True, exist_ok=True)
+        for service in SERVICES:
+            script = self.path('/etc/init.d') / service
+            script.write_text(STUB_INIT_SCRIPT)
+            script.chmod(0o755)
+        self._write_accounts()
+        self.modules = self.root / 'modules'
+        self.modules.mkdir()
+        for name in USED_MODULES:
+            (self.modules / name).symlink_to(DEBIAN_MODULES / name)
+        (self.puppet_dir / 'hiera.yaml').write_text(yaml.safe_dump({
+            'version': 5,
+            'defaults': {'datadir': str(self.puppet_dir / 'hieradata'),
+                         'data_hash': 'yaml_data'},
+            'hierarchy': [{'name': 'astute.yaml', 'path': 'astute.yaml'}],
+        }))
+
+    def path(self, node_path):
+        """Where a file of the node lives on this machine."""
+        return self.root / 'node' / node_path.lstrip('/')
+
+    def _write_accounts(self):
+        """passwd and group with a cinder user: the machine's own if it has
+        one (Debian's cinder packages add it), else an added one."""
+        accounts = self.root / 'accounts'
+        accounts.mkdir()
+        passwd = pathlib.Path('/etc/passwd').read_text()
+        group = pathlib.Path('/etc/group').read_text()
+        try:
+            user = pwd.getpwnam('cinder')
+            self.cinder_uid, self.cinder_gid = user.pw_uid, user.pw_gid
+        except KeyError:
+            self.cinder_uid, self.cinder_gid = CINDER_UID, CINDER_GID
+            passwd += 'cinder:x:{}:{}::/var/lib/cinder:/usr/sbin/nologin\n'.format(
+                CINDER_UID, CINDER_GID)
+            group += 'cinder:x:{}:\n'.format(CINDER_GID)
+        (accounts / 'passwd').write_text(passwd)
+        (accounts / 'group').write_text(group)
+
+    def _mounts(self):
+        pairs = [(self.path(d), d) for d in NODE_DIRS]
+        pairs += [(self.root / 'accounts' / name, '/etc/' + name)
+                  for name in ('passwd', 'group')]
+        return pairs
+
+    def apply(self, manifest, hiera, *extra_args, env=None):
+        """Apply one of the plugin's task manifests with this Hiera data;
+        env: the environment of Puppet (and of the commands it runs)."""
+        (self.puppet_dir / 'hieradata' / 'astute.yaml').write_text(
+            yaml.safe_dump(hiera))
+        reports = self.puppet_dir / 'reports'
+        for old in reports.rglob('*.yaml'):
+            old.unlink()
+        for _, target in self._mounts():
+            if not os.path.exists(target):
+                os.makedirs(target)
+        puppet = [
+            PUPPET, 'apply', '--detailed-exitcodes', '--color=false',
+            '--modulepath', '{}:{}'.format(self.plugin_modules, self.modules),
+            '--hiera_config', str(self.puppet_dir / 'hiera.yaml'),
+            '--confdir', str(self.puppet_dir / 'conf'),
+            '--vardir', str(self.puppet_dir / 'var'),
+            '--codedir', str(self.puppet_dir / 'code'),
+            '--logdir', str(self.puppet_dir / 'log'),
+            '--rundir', str(self.puppet_dir / 'run'),
+            '--reports', 'store', '--reportdir', str(reports),
+            *extra_args, str(self.plugin_modules.parent / 'manifests' / manifest)]
+        script = ['set -e']
+        script += ['mount --bind {} {}'.format(shlex.quote(str(source)), shlex.quote(target))
+                   for source, target in self._mounts()]
+        script.append('exec ' + ' '.join(map(shlex.quote, puppet)))
+        result = subprocess.run(
+            ['unshare', '--mount', '--propagation', 'private',
+             'bash', '-c', '\n'.join(script)],
+            capture_output=True, text=True, timeout=300,
+            env=dict(env or os.environ, LANG='C.UTF-8'))
+        report_files = list(reports.rglob('*.yaml'))
+        assert len(report_files) <= 1, report_files
+        return Apply(result.returncode, result.stdout, result.stderr,
+                     report_files[0].read_text() if report_files else '')

@@ -1,0 +1,240 @@
+"""The configuration task (cinder_gcs_backup.pp) applied by the real
+Puppet 7 with Debian's puppet-cinder, on both kinds of node that run
+cinder-backup in Fuel 9."""
+
+import configparser
+import json
+import stat
+
+import pytest
+
+from conftest import PLUGIN_NAME
+
+from .conftest import NODES, astute, fuel_cinder_conf
+from .sandbox import Sandbox
+
+MANIFEST = 'cinder_gcs_backup.pp'
+KEY_FILE = '/var/lib/cinder/gcs-credentials.json'
+CINDER_CONF = '/etc/cinder/cinder.conf'
+# The bundled Python 2.7 libraries cannot install here; tests/pylibs
+# installs them through Puppet from the built package.
+NO_LIBRARIES = {'cinder_gcs_install_client_libraries': False}
+
+EXPECTED_DEFAULT = {
+    'backup_driver': 'cinder.backup.drivers.google',
+    'backup_gcs_credential_file': KEY_FILE,
+    'backup_gcs_project_id': 'cinder-backups-test',
+    'backup_gcs_bucket': 'acme-cinder-backups',
+    'backup_gcs_bucket_location': 'US',
+    'backup_gcs_storage_class': 'NEARLINE',
+    'backup_gcs_object_size': '52428800',
+    'backup_gcs_block_size': '32768',
+    'backup_gcs_reader_chunk_size': '2097152',
+    'backup_gcs_writer_chunk_size': '2097152',
+    'backup_gcs_num_retries': '3',
+    'backup_gcs_retry_error_codes': '429',
+    'backup_gcs_user_agent': 'gcscinder',
+    'backup_gcs_enable_progress_timer': 'True',
+}
+EXPECTED_ADVANCED = dict(
+    EXPECTED_DEFAULT,
+    backup_gcs_bucket_location='europe-west1',
+    backup_gcs_storage_class='COLDLINE',
+    backup_gcs_object_size='104857600',
+    backup_gcs_block_size='65536',
+    backup_gcs_reader_chunk_size='1048576',
+    backup_gcs_writer_chunk_size='-1',
+    backup_gcs_num_retries='5',
+    # A list option: Cinder splits on commas.
+    backup_gcs_retry_error_codes='429,503',
+    backup_gcs_user_agent='acme-cloud cinder/8.0',
+    backup_gcs_enable_progress_timer='False',
+)
+
+
+def apply_ok(sandbox, hiera, *args):
+    result = sandbox.apply(MANIFEST, hiera, *args)
+    assert not result.failed, result.stdout + result.stderr
+    return result
+
+
+def cinder_conf_defaults(sandbox):
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read_string(sandbox.path(CINDER_CONF).read_text())
+    return dict(parser.defaults())
+
+
+def fuel_options_kept(node):
+    """Fuel's own options stay; only backup_driver is ours to replace."""
+    return {k: v for k, v in NODES[node]['cinder_conf'].items() if k != 'backup_driver'}
+
+
+@pytest.mark.parametrize('which, expected', [
+    ('default', EXPECTED_DEFAULT), ('advanced', EXPECTED_ADVANCED)])
+def test_cinder_conf_holds_exactly_the_gcs_options(sandbox, node, which, expected,
+                                                   request):
+    settings = request.getfixturevalue(which + '_settings')
+    apply_ok(sandbox, astute(node, settings, **NO_LIBRARIES))
+    assert cinder_conf_defaults(sandbox) == dict(fuel_options_kept(node), **expected)
+
+
+def test_backup_driver_follows_the_hiera_override(sandbox, default_settings):
+    zed = 'cinder.backup.drivers.gcs.GoogleBackupDriver'
+    apply_ok(sandbox, astute('ceph-controller', default_settings,
+                             cinder_gcs_backup_driver=zed, **NO_LIBRARIES))
+    assert cinder_conf_defaults(sandbox)['backup_driver'] == zed
+
+
+@pytest.mark.parametrize('key_format', ['one line as the browser sends it',
+                                        'indented as downloaded'])
+def test_key_file_is_the_entered_key_readable_by_cinder_only(
+        sandbox, default_settings, service_account_key, key_format):
+    entered = (default_settings['gcs_service_account_key']
+               if key_format.startswith('one line') else service_account_key)
+    settings = dict(default_settings, gcs_service_account_key=entered)
+    apply_ok(sandbox, astute('lvm-cinder', settings, **NO_LIBRARIES))
+    key_file = sandbox.path(KEY_FILE)
+    assert json.loads(key_file.read_text()) == json.loads(service_account_key)
+    info = key_file.stat()
+    assert stat.S_IMODE(info.st_mode) == 0o600
+    assert (info.st_uid, info.st_gid) == (sandbox.cinder_uid, sandbox.cinder_gid)
+
+
+def test_second_apply_changes_nothing_and_restarts_nothing(sandbox, node,
+                                                           default_settings):
+    hiera = astute(node, default_settings, **NO_LIBRARIES)
+    first = apply_ok(sandbox, hiera)
+    assert first.restarted('cinder-backup')
+    second = apply_ok(sandbox, hiera)
+    assert second.returncode == 0, 'detailed exit code 2 means changes'
+    assert second.changed_resources() == []
+    assert not second.restarted('cinder-backup')
+
+
+def rotate_key(settings):
+    key = json.loads(settings['gcs_service_account_key'])
+    key['private_key_id'] = 'ffffffffffffffffffffffffffffffffffffffff'
+    return dict(settings, gcs_service_account_key=json.dumps(key))
+
+
+@pytest.mark.parametrize('change, expected_changes', [
+    pytest.param(lambda s: dict(s, backup_gcs_bucket='acme-other-bucket'),
+                 ['Cinder_config[DEFAULT/backup_gcs_bucket]'], id='bucket changed'),
+    pytest.param(lambda s: dict(s, backup_gcs_num_retries='7'),
+                 ['Cinder_config[DEFAULT/backup_gcs_num_retries]'],
+                 id='advanced setting changed'),
+    pytest.param(rotate_key, ['File[{}]'.format(KEY_FILE)], id='key rotated'),
+    pytest.param(lambda s: dict(s, show_advanced=True), [],
+                 id='only the UI toggle changed: no restart'),
+])
+def test_restart_exactly_when_configuration_or_key_changed(
+        sandbox, default_settings, change, expected_changes):
+    apply_ok(sandbox, astute('ceph-controller', default_settings, **NO_LIBRARIES))
+    result = apply_ok(sandbox, astute('ceph-controller', change(default_settings),
+                                      **NO_LIBRARIES))
+    changed = [r for r in result.changed_resources() if not r.startswith('Service[')]
+    assert changed == expected_changes
+    assert result.restarted('cinder-backup') == bool(expected_changes)
+
+
+def test_unmanaged_service_is_never_restarted(sandbox, default_settings):
+    result = apply_ok(sandbox, astute('ceph-controller', default_settings,
+                                      cinder_gcs_manage_service=False, **NO_LIBRARIES))
+    assert 'File[{}]'.format(KEY_FILE) in result.changed_resources()
+    assert 'Service[cinder-backup]' not in result.resources()
+
+
+from .bad_settings import KEY, key_text, setting, with_key  # noqa: E402
+
+# End to end through Puppet: the cases the issue names, and the key's
+# traps. tests/puppet/test_settings_validation.py checks every rule.
+BAD_INPUTS = [
+    pytest.param(lambda s: dict(s, **{KEY: key_text(s).replace('"type"', 'type', 1)}), KEY,
+                 id='key is malformed JSON (the parser would quote the key)'),
+    pytest.param(with_key(type='authorized_user'), KEY, id='key of a user, not a service account'),
+    pytest.param(with_key(private_key=None), KEY, id='key without private_key'),
+    pytest.param(with_key(private_key='MIIEvQIBADANBgkqhkiG9w0BAQEFAASC'), KEY,
+                 id='private_key is not PEM'),
+    pytest.param(setting('backup_gcs_bucket', ''), 'backup_gcs_bucket', id='empty bucket'),
+    pytest.param(setting('backup_gcs_storage_class', 'GLACIER'), 'backup_gcs_storage_class',
+                 id='unknown storage class'),
+    pytest.param(setting('backup_gcs_object_size', '52428801'), 'backup_gcs_object_size',
+                 id='object size not a multiple of block size'),
+    pytest.param(setting('backup_gcs_reader_chunk_size', '0'), 'backup_gcs_reader_chunk_size',
+                 id='download chunk size 0'),
+    pytest.param(setting('backup_gcs_retry_error_codes', '429, 200'),
+                 'backup_gcs_retry_error_codes', id='retry code 200 is a success'),
+]
+
+
+@pytest.fixture(scope='module')
+def deployed(tmp_path_factory, default_settings):
+    """A controller configured once with good settings; bad runs must leave
+    it exactly so."""
+    sandbox = Sandbox(tmp_path_factory.mktemp('deployed'))
+    sandbox.path(CINDER_CONF).write_text(fuel_cinder_conf('ceph-controller'))
+    apply_ok(sandbox, astute('ceph-controller', default_settings, **NO_LIBRARIES))
+    return sandbox
+
+
+def snapshot(sandbox):
+    """Content and ownership of every file below the sandboxed node dirs."""
+    files = {}
+    for path in sorted((sandbox.root / 'node').rglob('*')):
+        info = path.lstat()
+        files[str(path)] = (path.read_bytes() if path.is_file() else None,
+                            stat.S_IMODE(info.st_mode), info.st_uid, info.st_gid)
+    return files
+
+
+@pytest.mark.parametrize('change, named_setting', BAD_INPUTS)
+def test_bad_input_fails_naming_the_setting_and_changes_nothing(
+        deployed, default_settings, service_account_key, change, named_setting):
+    before = snapshot(deployed)
+    result = deployed.apply(MANIFEST, astute('ceph-controller', change(default_settings),
+                                             **NO_LIBRARIES))
+    assert result.failed
+    assert 'fuel-plugin-cinder-gcs: setting {} '.format(named_setting) in result.stderr
+    assert snapshot(deployed) == before
+    assert_no_key_material(service_account_key, result.stdout, result.stderr,
+                           result.report_text)
+
+
+def key_material(service_account_key):
+    """Pieces of the key that must never be shown: each line of the PEM
+    body, long enough to be unambiguous."""
+    pem = json.loads(service_account_key)['private_key']
+    return [line for line in pem.splitlines() if len(line) > 40]
+
+
+def assert_no_key_material(service_account_key, *texts):
+    pieces = key_material(service_account_key)
+    assert pieces
+    for text in texts:
+        for piece in pieces:
+            assert piece not in text
+
+
+def test_private_key_never_shown_by_puppet(sandbox, default_settings,
+                                           service_account_key):
+    runs = [apply_ok(sandbox, astute('ceph-controller', settings, **NO_LIBRARIES),
+                     '--verbose', '--show_diff')
+            for settings in (default_settings, rotate_key(default_settings))]
+    assert 'File[{}]'.format(KEY_FILE) in runs[1].changed_resources()
+    for run in runs:
+        assert_no_key_material(service_account_key, run.stdout, run.stderr,
+                               run.report_text)
+    # Nor in what Puppet keeps (state, cached catalog, file bucket, logs).
+    for written in ('var', 'log', 'run', 'reports'):
+        for path in (sandbox.puppet_dir / written).rglob('*'):
+            if path.is_file():
+                assert_no_key_material(
+                    service_account_key, path.read_bytes().decode('utf-8', 'replace'))
+
+
+def test_plugin_settings_reach_puppet_as_fuel_passes_them(default_settings):
+    """The Hiera hash carries every UI setting and the metadata, by name."""
+    data = astute('lvm-cinder', default_settings)
+    assert data[PLUGIN_NAME]['metadata']['enabled'] is True
+    assert set(EXPECTED_DEFAULT) - {'backup_driver', 'backup_gcs_credential_file'} \
+        <= set(data[PLUGIN_NAME])

@@ -1,0 +1,50 @@
+"""The Horizon task (cinder_gcs_horizon.pp): the Volume Backups panel is
+enabled in local_settings.py and Apache is reloaded, once."""
+
+import ast
+import pathlib
+
+import pytest
+
+MANIFEST = 'cinder_gcs_horizon.pp'
+LOCAL_SETTINGS = '/etc/openstack-dashboard/local_settings.py'
+UBUNTU = (pathlib.Path(__file__).parent / 'data' / 'local_settings_ubuntu.py').read_text()
+# The same file without the OPENSTACK_CINDER_FEATURES dict, as some
+# templates leave it.
+NO_CINDER_DICT = UBUNTU.replace(
+    "OPENSTACK_CINDER_FEATURES = {\n    'enable_backup': False,\n}\n", '')
+
+
+def cinder_features(source):
+    """OPENSTACK_CINDER_FEATURES as Django would see it: the statements of
+    the file that set it, run in order (the others need Horizon)."""
+    module = ast.parse(source)
+    namespace = {}
+    for statement in module.body:
+        if 'OPENSTACK_CINDER_FEATURES' in ast.unparse(statement) and \
+                isinstance(statement, (ast.Assign, ast.AugAssign)):
+            exec(compile(ast.Module([statement], []), 'local_settings.py', 'exec'), namespace)
+    return namespace.get('OPENSTACK_CINDER_FEATURES')
+
+
+@pytest.fixture(params=[UBUNTU, NO_CINDER_DICT], ids=['ubuntu package', 'without the dict'])
+def original(request, sandbox):
+    sandbox.path(LOCAL_SETTINGS).write_text(request.param)
+    return request.param
+
+
+def test_backup_panel_enabled_and_apache_reloaded_once(sandbox, original):
+    assert cinder_features(original) in (None, {'enable_backup': False})
+    first = sandbox.apply(MANIFEST, {})
+    assert not first.failed, first.stderr
+    result = sandbox.path(LOCAL_SETTINGS).read_text()
+    assert cinder_features(result) == {'enable_backup': True}
+    # Only a line is added: the rest of the file is the package's.
+    assert result.startswith(original) and result.count('\n') == original.count('\n') + 1
+    assert first.restarted('apache2')
+
+    second = sandbox.apply(MANIFEST, {})
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert second.changed_resources() == []
+    assert not second.restarted('apache2')
+    assert sandbox.path(LOCAL_SETTINGS).read_text() == result

@@ -1,0 +1,146 @@
+"""Every rule of cinder_gcs_validate_settings(), the check that runs before
+Puppet changes anything: good values pass, each bad one fails with a
+message naming its setting and never quoting the key.
+
+The rules run in one Ruby process with Puppet loaded, all cases at once;
+test_backup_task.py shows end to end that a failure leaves the node alone.
+"""
+
+import json
+import subprocess
+
+import pytest
+
+from .bad_settings import KEY, key_text, setting, with_key
+from .sandbox import PLUGIN_MODULES
+
+CHECKS = PLUGIN_MODULES / 'cinder_gcs' / 'lib' / 'puppet_x' / 'cinder_gcs' / 'settings.rb'
+RUNNER = """
+require 'puppet'
+require 'json'
+require ARGV[0]
+results = JSON.parse(STDIN.read).map do |settings|
+  begin
+    PuppetX::CinderGcs::Settings.check(settings)
+    nil
+  rescue Puppet::ParseError => e
+    e.message
+  end
+end
+puts JSON.generate(results)
+"""
+
+def as_pkcs1_header(settings):
+    pem = json.loads(key_text(settings))['private_key']
+    return with_key(private_key=pem.replace('PRIVATE KEY', 'RSA PRIVATE KEY'))(settings)
+
+
+GOOD = [
+    pytest.param(lambda s: s, id='the UI defaults'),
+    pytest.param(setting('backup_gcs_project_id', 'example.com:backups-1'),
+                 id='domain-scoped project ID'),
+    pytest.param(setting('backup_gcs_bucket', 'backups.example.com'), id='bucket with dots'),
+    pytest.param(setting('backup_gcs_bucket_location', 'NAM4'), id='dual-region location'),
+    pytest.param(setting('backup_gcs_storage_class', 'ARCHIVE'), id='archive class'),
+    pytest.param(lambda s: dict(s, backup_gcs_object_size='32768',
+                                backup_gcs_block_size='32768'),
+                 id='object size equal to block size'),
+    pytest.param(setting('backup_gcs_writer_chunk_size', '-1'), id='upload in one request'),
+    pytest.param(setting('backup_gcs_writer_chunk_size', '262144'), id='upload chunk 256 KiB'),
+    pytest.param(setting('backup_gcs_num_retries', '0'), id='no retries'),
+    pytest.param(setting('backup_gcs_num_retries', '10'), id='10 retries'),
+    pytest.param(setting('backup_gcs_retry_error_codes', '429,500, 503'),
+                 id='several retry codes'),
+    pytest.param(setting('backup_gcs_enable_progress_timer', False), id='timer off'),
+    pytest.param(setting('backup_gcs_enable_progress_timer', 'false'),
+                 id='timer as the string Puppet 3 may pass'),
+    pytest.param(lambda s: dict(s, **{KEY: json.dumps(json.loads(key_text(s)), indent=4)}),
+                 id='key with line breaks'),
+    pytest.param(as_pkcs1_header, id='key headed BEGIN RSA PRIVATE KEY (PKCS#1)'),
+]
+
+BAD = [
+    pytest.param(setting(KEY, ''), KEY, id='no key entered'),
+    pytest.param(setting(KEY, None), KEY, id='key missing from Hiera'),
+    pytest.param(lambda s: dict(s, **{KEY: key_text(s)[:-1]}), KEY, id='key cut short'),
+    pytest.param(lambda s: dict(s, **{KEY: '[' + key_text(s) + ']'}), KEY,
+                 id='key is a JSON list'),
+    pytest.param(with_key(type=None), KEY, id='key without type'),
+    pytest.param(with_key(project_id=None), KEY, id='key without project_id'),
+    pytest.param(with_key(private_key_id=''), KEY, id='key with an empty private_key_id'),
+    pytest.param(with_key(client_email=None), KEY, id='key without client_email'),
+    pytest.param(with_key(client_email='cinder-backup'), KEY, id='client_email without @'),
+    pytest.param(with_key(token_uri='oauth2.googleapis.com/token'), KEY,
+                 id='token_uri not a URL'),
+    pytest.param(with_key(private_key=12345), KEY, id='private_key not a string'),
+    pytest.param(setting('backup_gcs_project_id', 'My Project'), 'backup_gcs_project_id',
+                 id='project name instead of ID'),
+    pytest.param(setting('backup_gcs_project_id', 'abc'), 'backup_gcs_project_id',
+                 id='project ID too short'),
+    pytest.param(setting('backup_gcs_bucket', 'my-google-backups'), 'backup_gcs_bucket',
+                 id='bucket containing google'),
+    pytest.param(setting('backup_gcs_bucket', 'Backups'), 'backup_gcs_bucket',
+                 id='bucket with uppercase'),
+    pytest.param(setting('backup_gcs_bucket', '192.168.1.1'), 'backup_gcs_bucket',
+                 id='bucket named like an IP address'),
+    pytest.param(setting('backup_gcs_bucket', 'backups\nevil'), 'backup_gcs_bucket',
+                 id='bucket with a line break'),
+    pytest.param(setting('backup_gcs_bucket_location', 'europe west'),
+                 'backup_gcs_bucket_location', id='location with a space'),
+    pytest.param(setting('backup_gcs_storage_class', 'nearline'), 'backup_gcs_storage_class',
+                 id='storage class in lowercase'),
+    pytest.param(setting('backup_gcs_object_size', '0'), 'backup_gcs_object_size',
+                 id='object size 0'),
+    pytest.param(setting('backup_gcs_block_size', '-32768'), 'backup_gcs_block_size',
+                 id='negative block size'),
+    pytest.param(setting('backup_gcs_block_size', '32 KiB'), 'backup_gcs_block_size',
+                 id='block size with a unit'),
+    pytest.param(setting('backup_gcs_reader_chunk_size', '-1'), 'backup_gcs_reader_chunk_size',
+                 id='download chunk -1 (uploads only)'),
+    pytest.param(setting('backup_gcs_writer_chunk_size', '0'), 'backup_gcs_writer_chunk_size',
+                 id='upload chunk 0'),
+    pytest.param(setting('backup_gcs_writer_chunk_size', '1000000'),
+                 'backup_gcs_writer_chunk_size', id='upload chunk not a multiple of 256 KiB'),
+    pytest.param(setting('backup_gcs_num_retries', '11'), 'backup_gcs_num_retries',
+                 id='more than 10 retries'),
+    pytest.param(setting('backup_gcs_num_retries', 'three'), 'backup_gcs_num_retries',
+                 id='retries in words'),
+    pytest.param(setting('backup_gcs_retry_error_codes', '600'), 'backup_gcs_retry_error_codes',
+                 id='retry code 600'),
+    pytest.param(setting('backup_gcs_retry_error_codes', '429;503'),
+                 'backup_gcs_retry_error_codes', id='retry codes separated by semicolons'),
+    pytest.param(setting('backup_gcs_retry_error_codes', ''), 'backup_gcs_retry_error_codes',
+                 id='no retry code'),
+    pytest.param(setting('backup_gcs_user_agent', ' cinder'), 'backup_gcs_user_agent',
+                 id='user agent starting with a space'),
+    pytest.param(setting('backup_gcs_user_agent', 'x' * 256), 'backup_gcs_user_agent',
+                 id='user agent of 256 characters'),
+    pytest.param(setting('backup_gcs_enable_progress_timer', 'yes'),
+                 'backup_gcs_enable_progress_timer', id='timer not a boolean'),
+]
+
+
+@pytest.fixture(scope='module')
+def outcomes(default_settings):
+    """The check's message (None when it passed) for every case, by id."""
+    cases = {case.id: case.values[0](default_settings) for case in GOOD + BAD}
+    result = subprocess.run(['ruby', '-e', RUNNER, str(CHECKS)],
+                            input=json.dumps(list(cases.values())),
+                            capture_output=True, text=True, check=True)
+    return dict(zip(cases, json.loads(result.stdout)))
+
+
+@pytest.mark.parametrize('change', GOOD)
+def test_valid_settings_pass(outcomes, request, change):
+    assert outcomes[request.node.callspec.id] is None
+
+
+@pytest.mark.parametrize('change, named_setting', BAD)
+def test_invalid_setting_fails_naming_it_without_quoting_the_key(
+        outcomes, request, default_settings, change, named_setting):
+    message = outcomes[request.node.callspec.id]
+    assert message is not None, 'accepted'
+    assert message.startswith('fuel-plugin-cinder-gcs: setting {} '.format(named_setting))
+    key = json.loads(key_text(default_settings))
+    for secret in [key['private_key_id']] + key['private_key'].splitlines()[1:-1]:
+        assert secret not in message
