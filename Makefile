@@ -1,7 +1,11 @@
 # Public verbs of the project; the work lives in tools/.
 PYTEST := .venv/test/bin/pytest
 
-.PHONY: deps build docs test clean
+# The system tests' stack needs a private mount namespace (see tools/stack/).
+IN_STACK_NAMESPACE := tools/stack/in-namespace.sh
+DEMO_DIR := .cache/demo
+
+.PHONY: deps build docs test system-test demo demo-stop clean
 
 deps:
 	tools/install-deps.sh
@@ -13,7 +17,16 @@ docs: deps
 	tools/build-docs.sh
 
 test: deps
-	$(PYTEST) tests
+	$(IN_STACK_NAMESPACE) $(PYTEST) tests
+
+system-test: deps
+	$(IN_STACK_NAMESPACE) $(PYTEST) tests/system
+
+demo: deps
+	$(IN_STACK_NAMESPACE) .venv/test/bin/python tools/stack/stack.py start $(DEMO_DIR)
+
+demo-stop:
+	.venv/test/bin/python tools/stack/stack.py stop $(DEMO_DIR)
 
 clean:
 	rm -rf .build .cache *.rpm

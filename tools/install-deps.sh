@@ -43,5 +43,6 @@ fi
 "$TOP/tools/install-fpb.sh"
 "$TOP/tools/install-mistral-parsers.sh"
 "$TOP/tools/fetch-storage-discovery.sh"
+"$TOP/tools/install-stack.sh"
 "$TOP/tools/install-docs.sh"
 step "dependencies ready"

