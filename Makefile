@@ -5,7 +5,7 @@ PYTEST := .venv/test/bin/pytest
 IN_STACK_NAMESPACE := tools/stack/in-namespace.sh
 DEMO_DIR := .cache/demo
 
-.PHONY: deps build docs test system-test demo demo-stop clean
+.PHONY: deps build docs test system-test demo demo-stop fresh-check clean
 
 deps:
 	tools/install-deps.sh
@@ -27,6 +27,11 @@ demo: deps
 
 demo-stop:
 	.venv/test/bin/python tools/stack/stack.py stop $(DEMO_DIR)
+
+# `make test` on a Debian 12 debootstrapped on the spot (as root): proves the
+# project's own files install everything it needs.
+fresh-check:
+	tools/fresh-debian-check.sh
 
 clean:
 	rm -rf .build .cache *.rpm
