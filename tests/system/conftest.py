@@ -11,6 +11,8 @@ import os
 import subprocess
 import sys
 import time
+import types
+import uuid
 import urllib.request
 
 import pytest
@@ -19,6 +21,8 @@ from conftest import REPO
 
 sys.path.insert(0, str(REPO / 'tools' / 'stack'))
 import stack as stack_module  # noqa: E402
+from .api import ApiError, Session  # noqa: E402
+from .workflows import Cinder, Mail, Mistral, secrets_of, wait_until  # noqa: E402
 
 STACK_DIR = REPO / '.cache' / 'system-test'
 HERE = REPO / 'tests' / 'system'
@@ -175,3 +179,158 @@ def gcs(stack):
             listed = self.get('/b/{}/o?prefix={}'.format(bucket, prefix))
             return sorted(item['name'] for item in listed.get('items', []))
     return Gcs()
+
+
+# ------------------------------------------------------ the workflow tests
+@pytest.fixture(scope='package')
+def sessions(stack):
+    """REST sessions of the stack's users: admin, alice (project-a), bob (project-b)."""
+    return {user: Session(stack, user) for user in ('admin', *stack_module.USERS)}
+
+
+@pytest.fixture(scope='package')
+def cinder(sessions):
+    return Cinder(sessions['admin'])
+
+
+@pytest.fixture(scope='package')
+def mail(stack):
+    return Mail(stack.maildir)
+
+
+@pytest.fixture(scope='package')
+def secrets(stack):
+    return secrets_of(stack)
+
+
+@pytest.fixture(scope='package')
+def mistral(stack, sessions):
+    """The sample workbook (this repository's) as admin; its runs create the
+    workbook and the mail environment in admin's project when absent."""
+    return Mistral(sessions['admin'], stack)
+
+
+@pytest.fixture(scope='package')
+def alice_mistral(stack, sessions):
+    """The same for alice, an ordinary member of project-a."""
+    return Mistral(sessions['alice'], stack)
+
+
+class VolumeMaker:
+    """Volumes of 1 GiB with a few MiB written, made through Cinder's API as
+    a given user and deleted (with their snapshots) by delete_all()."""
+
+    def __init__(self, sessions, rbd):
+        self.sessions = sessions
+        self.rbd = rbd
+        self.made = []
+        self.attached = []
+
+    def create(self, name, user='alice', data_mib=1):
+        api = self.sessions[user]
+        volume = api.cinder('POST', '/volumes', {'volume': {'size': 1, 'name': name}})['volume']
+        self.made.append(volume['id'])
+        wait_until('volume {} to be available'.format(name), lambda: api.cinder(
+            'GET', '/volumes/' + volume['id'])['volume']['status'] == 'available', 120)
+        if data_mib:
+            self.rbd.write(volume['id'], 0, data_mib * 2**20, name)
+        return volume['id']
+
+    def attach(self, volume_id):
+        """Attach through Cinder's attachment API, as Nova would (no Nova
+        here): the volume becomes in-use."""
+        admin = self.sessions['admin']
+        attachment = admin.cinder('POST', '/attachments', {'attachment': {
+            'volume_uuid': volume_id, 'instance_uuid': str(uuid.uuid4()),
+            'connector': {'host': 'stack', 'ip': '127.0.0.1', 'initiator': 'iqn.test:stack',
+                          'multipath': False, 'platform': 'x86_64', 'os_type': 'linux'}}})
+        self.attached.append(volume_id)
+        admin.cinder('POST', '/attachments/{}/action'.format(attachment['attachment']['id']),
+                     {'os-complete': None})
+        wait_until('volume {} to be in-use'.format(volume_id), lambda: admin.cinder(
+            'GET', '/volumes/' + volume_id)['volume']['status'] == 'in-use', 60)
+
+    def adopt(self, volume_id):
+        """Delete VOLUME_ID too (a volume a workflow created)."""
+        self.made.append(volume_id)
+
+    def _delete(self, volume_id):
+        """True once the volume is deleted or being deleted. Cinder refuses
+        (400) while it still finishes an operation, e.g. just after a restore."""
+        try:
+            self.sessions['admin'].cinder('DELETE', '/volumes/' + volume_id, cascade='true')
+        except ApiError as error:
+            if error.status == 400:
+                return False
+            if error.status != 404:
+                raise
+        return True
+
+    def delete_all(self):
+        """Delete the volumes and wait until they are gone: a volume still
+        'deleting' would be selected, and skipped, by the next test's run."""
+        admin = self.sessions['admin']
+        # Deleting the attachment, or a forced detach, would ask Nova about
+        # its server: reset the volume's attach status (which drops its
+        # attachments) instead.
+        for volume_id in self.attached:
+            admin.cinder('POST', '/volumes/{}/action'.format(volume_id), {'os-reset_status': {
+                'status': 'available', 'attach_status': 'detached'}})
+        self.attached = []
+        for volume_id in self.made:
+            wait_until('Cinder to accept deleting volume ' + volume_id,
+                       lambda: self._delete(volume_id), 60, interval=2)
+        made, self.made = set(self.made), []
+        wait_until('volumes {} to be deleted'.format(made), lambda: not made & {
+            volume['id'] for volume in admin.cinder_list('/volumes', 'volumes', all_tenants=1)},
+            120, interval=2)
+
+
+@pytest.fixture
+def new_volumes(sessions, rbd):
+    """Volumes a test makes for itself, deleted after it."""
+    maker = VolumeMaker(sessions, rbd)
+    yield maker
+    maker.delete_all()
+
+
+@pytest.fixture
+def gcs_faults(stack):
+    """Fault rules of the GCS front (tools/stack/gcs_front.py) for one test,
+    and how many requests it answered with a given status since."""
+    logged = stack.gcs_requests.read_text().count('\n') if stack.gcs_requests.exists() else 0
+
+    class Faults:
+        @staticmethod
+        def inject(*rules):
+            stack.gcs_faults.write_text(json.dumps(list(rules)))
+
+        @staticmethod
+        def answered(status):
+            lines = stack.gcs_requests.read_text().splitlines()[logged:]
+            return sum(json.loads(line)['status'] == status for line in lines)
+    yield Faults
+    stack.gcs_faults.unlink(missing_ok=True)
+
+
+@pytest.fixture(scope='module')
+def module_volumes(sessions, rbd):
+    """Volumes shared by the tests of a module, deleted after them."""
+    maker = VolumeMaker(sessions, rbd)
+    yield maker
+    maker.delete_all()
+
+
+@pytest.fixture(scope='package')
+def fleet(stack, sessions, rbd):
+    """The volumes every workflow test starts from: two in project-a
+    (alice's), one in project-b (bob's)."""
+    maker = VolumeMaker(sessions, rbd)
+
+    a1, a2 = maker.create('fleet-a1', 'alice'), maker.create('fleet-a2', 'alice')
+    b1 = maker.create('fleet-b1', 'bob')
+    fleet = types.SimpleNamespace(
+        a1=a1, a2=a2, b1=b1, ids=[a1, a2, b1],
+        project_a=sessions['alice'].project_id, project_b=sessions['bob'].project_id)
+    yield fleet
+    maker.delete_all()

@@ -24,7 +24,10 @@ def main():
     def authenticate(server, session, envelope, mechanism, auth_data):
         ok = (isinstance(auth_data, LoginPassword)
               and auth_data.login == user and auth_data.password == password)
-        return AuthResult(success=ok)
+        # handled=False: aiosmtpd then answers a refused login with 535;
+        # with its default (handled=True) it answers nothing and the client
+        # hangs.
+        return AuthResult(success=ok, handled=False)
 
     tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     tls.load_cert_chain(cert, key)

@@ -367,7 +367,9 @@ class Stack:
 
     def _launch_smtp(self):
         smtp = self.path('smtp')
-        self.maildir.mkdir(parents=True)
+        # A whole Maildir: aiosmtpd's handler creates one only where nothing is.
+        for part in ('tmp', 'new', 'cur'):
+            (self.maildir / part).mkdir(parents=True)
         key, cert = smtp / 'key.pem', smtp / 'cert.pem'
         self.run('smtp-cert', ['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes',
                                '-days', '2', '-subj', '/CN=127.0.0.1', '-keyout', key,
@@ -623,13 +625,31 @@ class Stack:
             'cinder', "SELECT count(*) FROM services WHERE \"binary\" = '{}' AND NOT deleted "
             "AND updated_at IS NOT NULL".format(binary)) not in ('', '0')
 
-    def backup_driver_reported_working(self):
+    def working_backup_driver_reports(self):
         """The scheduler only sends backups to a cinder-backup whose last
-        report said its driver works; the report shows only in its log."""
+        report said its driver works; the reports show only in its log."""
         log = self.logs / 'cinder-scheduler.log'
-        return log.exists() and any(
+        return log.exists() and sum(
             'Received backup service update' in line and "'backend_state': True" in line
             for line in log.read_text(errors='replace').splitlines())
+
+    def backup_driver_reported_working(self):
+        return self.working_backup_driver_reports() > 0
+
+    def kill_and_restart_cinder_backup(self):
+        """Kill cinder-backup as a crash would (SIGKILL) and start it again;
+        return once the scheduler has its report that the driver works."""
+        service = next(s for s in self.services if s.name == 'cinder-backup')
+        service.kill(sig=signal.SIGKILL)
+        reports = self.working_backup_driver_reports()
+        service.launch()
+        deadline = time.monotonic() + START_TIMEOUT
+        while self.working_backup_driver_reports() <= reports:
+            if time.monotonic() > deadline or not service.running():
+                raise StackError('cinder-backup did not come back\n--- last lines of {} ---\n{}'
+                                 .format(service.log, tail(service.log)))
+            time.sleep(1)
+        progress('cinder-backup restarted')
 
     def _launch_cinder(self):
         conf = ['--config-file', '/etc/cinder/cinder.conf']
@@ -672,14 +692,22 @@ class Stack:
 def demo_start(root):
     if (pathlib.Path(root) / 'pids.json').exists():
         raise SystemExit('a demo stack is already running: make demo-stop first')
+    import demo  # the workbook part; it imports this module
     stack = Stack(root)
     stack.start()
+    try:
+        demo.run_workbook_demo(stack)
+    except BaseException:
+        stack.stop()
+        raise
     pids = {service.name: service.pids() for service in stack.services}
     (stack.root / 'pids.json').write_text(json.dumps(pids))
-    print('stack running. Use it with:\n'
+    print('stack running, with the sample workbook and one backup made. Use it with:\n'
           '  source {}        (admin; openrc.alice, openrc.bob: ordinary users)\n'
           '  mail received:   {}\n'
           '  bucket listing:  curl http://127.0.0.1:{}/storage/v1/b/{}/o\n'
+          'try the commands of the user guide\'s "Automate with Mistral" chapter, or\n'
+          'a changed workbook: openstack workbook update examples/mistral_workbook.yaml\n'
           'stop it with: make demo-stop'.format(
               stack.openrc(), stack.maildir, PORTS['gcs_emulator'], BUCKET))
     # Leave the services running: skip mirakuru's exit handler, which kills them.

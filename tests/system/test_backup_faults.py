@@ -1,0 +1,111 @@
+"""create_backups_workflow when Cinder, cinder-backup or Google fail.
+
+Whatever fails, every selected volume is in the output with its outcome, the
+run ends in ERROR unless all were backed up, the report says so, no snapshot
+named by the workflow remains once Cinder has settled, and no secret shows
+in what Mistral keeps of the run or in the mail.
+"""
+
+from .workflows import FAST, REPORT_TO, assert_no_secret_in, wait_until
+
+
+def run_one(mistral, volume_id, **inputs):
+    return mistral.run('create_backups_workflow', dict(
+        FAST, volumes_id_list=[volume_id], report_to_list=[REPORT_TO], **inputs))
+
+
+def assert_failed_honestly(run, volume_id, note_part, mistral, cinder, mail, secrets):
+    """The one volume failed for the reason given, and everyone can see it."""
+    assert run.state == 'ERROR', run
+    entry = run.volumes[volume_id]
+    assert entry['outcome'] == 'failed', run
+    assert note_part in entry['note'], run
+    report = mail.report(run.id)
+    assert report['Subject'] == 'Cinder backups failed: 0 backed up, 1 failed, 0 skipped'
+    assert '{}: failed'.format(volume_id) in mail.text(report)
+    assert note_part in mail.text(report)
+    cinder.wait_backups_settled()
+    cinder.assert_no_snapshot_left()
+    assert_no_secret_in(mail.text(report), secrets, 'the report')
+    assert_no_secret_in(mistral.exposed_text(run.id), secrets, 'the execution')
+
+
+def test_snapshot_refused_by_quota(mistral, fleet, sessions, cinder, mail, secrets):
+    admin = sessions['admin']
+    path = '/os-quota-sets/' + admin.project_id
+    admin.cinder('PUT', path, {'quota_set': {'snapshots': 0}})
+    try:
+        run = run_one(mistral, fleet.a1)
+    finally:
+        admin.cinder('PUT', path, {'quota_set': {'snapshots': -1}})
+    assert_failed_honestly(run, fleet.a1, 'snapshot could not be created', mistral, cinder,
+                           mail, secrets)
+    assert 'SnapshotLimitExceeded' in run.volumes[fleet.a1]['note'] or \
+        'quota' in run.volumes[fleet.a1]['note'].lower()
+    assert cinder.backups_of(run.id) == []
+
+
+def test_backup_past_its_timeout(mistral, fleet, cinder, mail, secrets):
+    """Four seconds per GiB: enough for the snapshot (under a second here,
+    and it shares the budget), not for the backup (about ten seconds), which
+    still holds the snapshot when the workflow gives up on it."""
+    run = run_one(mistral, fleet.a2, backup_timeout_per_gib=4)
+    assert_failed_honestly(run, fleet.a2, '(timeout)', mistral, cinder, mail, secrets)
+    # The backup itself went on and is reported by its ID.
+    backup_id = run.volumes[fleet.a2]['backup_id']
+    assert [backup['id'] for backup in cinder.backups_of(run.id)] == [backup_id]
+
+
+def test_google_refuses_uploads(mistral, fleet, cinder, mail, secrets, gcs_faults, stack):
+    gcs_faults.inject({'path': '^/upload/', 'status': 403})
+    run = run_one(mistral, fleet.b1)
+    assert_failed_honestly(run, fleet.b1, 'backup ended in status error', mistral, cinder,
+                           mail, secrets)
+    backup, = cinder.backups_of(run.id)
+    assert backup['status'] == 'error'
+    # The reason Cinder recorded reaches the report.
+    assert '403' in run.volumes[fleet.b1]['note']
+
+
+def test_cinder_backup_killed_mid_run(mistral, fleet, stack, cinder, mail, secrets):
+    execution_id = mistral.start('create_backups_workflow', dict(
+        FAST, volumes_id_list=[fleet.a1], report_to_list=[REPORT_TO]))
+    wait_until('the backup to be creating', lambda: [
+        backup for backup in cinder.backups_of(execution_id) if backup['status'] == 'creating'],
+        120, interval=0.5)
+    stack.kill_and_restart_cinder_backup()
+    run = mistral.wait(execution_id)
+    assert_failed_honestly(run, fleet.a1, 'backup ended in status error', mistral, cinder,
+                           mail, secrets)
+    # cinder-backup works again.
+    assert run_one(mistral, fleet.a1).state == 'SUCCESS'
+
+
+def test_burst_of_errors_on_uploads(mistral, fleet, cinder, mail, secrets, gcs_faults):
+    """Google answers 503 to three upload requests, then 429 to three more.
+    Whether the driver absorbs them (backup_gcs_num_retries 3, retry codes
+    429 and its default 503) or the backup fails is the driver's business;
+    the workflow's output and report say what Cinder says.
+
+    Seen here (Zed, googleapiclient 1.7.12): after the first 503 on an upload
+    chunk the client starts the object's upload again, then its next request
+    times out after 60 s; the backup ends in error ("timed out")."""
+    gcs_faults.inject({'method': 'PUT', 'path': '^/upload/', 'status': 503, 'times': 3},
+                      {'method': 'PUT', 'path': '^/upload/', 'status': 429, 'times': 3})
+    run = run_one(mistral, fleet.b1, backup_timeout_per_gib=120)
+    assert gcs_faults.answered(503) >= 1, 'the burst did not happen'
+    backup, = cinder.backups_of(run.id)
+    entry = run.volumes[fleet.b1]
+    print('upload burst: backup {} {}, workflow says {}'.format(
+        backup['status'], backup.get('fail_reason'), entry))
+    assert entry['backup_id'] == backup['id']
+    if backup['status'] == 'available':
+        assert (run.state, entry['outcome']) == ('SUCCESS', 'backed_up')
+    else:
+        assert (run.state, entry['outcome']) == ('ERROR', 'failed')
+        assert backup['status'] in entry['note']
+    report = mail.report(run.id)
+    assert '{}: {}'.format(fleet.b1, entry['outcome']) in mail.text(report)
+    cinder.wait_backups_settled()
+    cinder.assert_no_snapshot_left()
+    assert_no_secret_in(mistral.exposed_text(run.id), secrets, 'the execution')

@@ -1,0 +1,206 @@
+"""create_backups_workflow on the real engine: which volumes it backs up, what
+it reports, how many it runs at once, and that it leaves no snapshot.
+
+Each run is made once for the module and read by several tests. The stack's
+Cinder answers pages of 3 items (osapi_max_limit), so with the fleet and the
+extra volumes here, 10 volumes cross four pages.
+"""
+
+import datetime
+import uuid
+
+import pytest
+
+from .workflows import FAST, REPORT_TO, SNAPSHOT_NAME, assert_no_secret_in
+
+CONCURRENCY = 2
+EXTRA_IN_PROJECT_B = 7
+
+
+@pytest.fixture(scope='module')
+def extra_volumes(module_volumes):
+    return [module_volumes.create('selection-b{}'.format(n), 'bob')
+            for n in range(EXTRA_IN_PROJECT_B)]
+
+
+@pytest.fixture(scope='module')
+def all_run(mistral, fleet, extra_volumes):
+    """Every volume of every project, as admin, with a report."""
+    return mistral.run('create_backups_workflow', dict(
+        FAST, report_to_list=[REPORT_TO], concurrency=CONCURRENCY))
+
+
+def mistral_time(text):
+    return datetime.datetime.strptime(text, '%Y-%m-%d %H:%M:%S')
+
+
+def most_at_once(intervals):
+    """The largest number of [start, end) intervals that overlap."""
+    events = sorted([(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals])
+    running = peak = 0
+    for _, change in events:  # an end sorts before a start at the same time
+        running += change
+        peak = max(peak, running)
+    return peak
+
+
+def test_cinder_pages_are_small_here(sessions):
+    """The premise of the paging test below: one request never lists them all."""
+    page = sessions['admin'].cinder('GET', '/volumes', all_tenants=1, limit=1000)
+    assert len(page['volumes']) == 3 and page.get('volumes_links')
+
+
+def test_every_volume_of_every_project_is_backed_up(all_run, fleet, extra_volumes, cinder):
+    assert all_run.state == 'SUCCESS', all_run
+    selected = set(fleet.ids + extra_volumes)
+    assert all_run.outcomes() == {volume_id: 'backed_up' for volume_id in selected}
+    assert all_run.output['backed_up'] == len(selected)
+    backups = {backup['id']: backup for backup in cinder.backups_of(all_run.id)}
+    assert {entry['backup_id'] for entry in all_run.volumes.values()} == set(backups)
+    assert {backup['volume_id'] for backup in backups.values()} == selected
+    assert all(backup['status'] == 'available' for backup in backups.values())
+    # Run as admin: the backups belong to admin's project.
+    admin_project = cinder.api.project_id
+    assert {backup['os-backup-project-attr:project_id'] for backup in backups.values()} == {
+        admin_project}
+    cinder.assert_no_snapshot_left()
+
+
+def test_no_more_volumes_in_flight_than_concurrency(all_run, mistral):
+    task = mistral.task(all_run.id, 'back_up_volumes')
+    per_volume = mistral.sub_executions(task['id'])
+    assert len(per_volume) == len(all_run.volumes)
+    intervals = [(mistral_time(sub['created_at']), mistral_time(sub['updated_at']))
+                 for sub in per_volume]
+    # At the limit, never past it.
+    assert most_at_once(intervals) == CONCURRENCY
+
+
+def test_success_report_has_one_line_per_volume(all_run, mail, secrets):
+    report = mail.report(all_run.id)
+    assert report['To'] == REPORT_TO
+    assert report['Subject'].startswith('Cinder backups success')
+    body = report.get_body(('plain',)).get_content()
+    assert all_run.id in body
+    lines = [line for line in body.splitlines() if ': backed_up' in line]
+    assert sorted(line.split(':')[0] for line in lines) == sorted(all_run.volumes)
+    for volume_id, entry in all_run.volumes.items():
+        assert '{}: backed_up, backup {}'.format(volume_id, entry['backup_id']) in body
+    assert_no_secret_in(mail.text(report), secrets, 'the report')
+
+
+def test_success_shows_no_secret(all_run, mistral, secrets):
+    assert_no_secret_in(mistral.exposed_text(all_run.id), secrets, 'the execution')
+
+
+def test_projects_id_list_selects_those_projects_volumes(mistral, fleet, cinder):
+    run = mistral.run('create_backups_workflow', dict(FAST, projects_id_list=[fleet.project_a]))
+    assert run.state == 'SUCCESS', run
+    assert run.outcomes() == {fleet.a1: 'backed_up', fleet.a2: 'backed_up'}
+    cinder.assert_no_snapshot_left()
+
+
+def test_both_lists_end_in_error_at_once_creating_nothing(mistral, fleet, cinder, mail,
+                                                          secrets):
+    run = mistral.run('create_backups_workflow', dict(
+        FAST, projects_id_list=[fleet.project_a], volumes_id_list=[fleet.b1],
+        report_to_list=[REPORT_TO]))
+    assert run.state == 'ERROR'
+    assert 'refuse_both_selection_lists' in run.state_info
+    assert {task['name'] for task in mistral.tasks(run.id)} == {
+        'check_input', 'refuse_both_selection_lists'}
+    assert cinder.backups_of(run.id) == []
+    assert cinder.snapshots_named(SNAPSHOT_NAME) == []
+    assert mail.about(run.id) == []
+    assert_no_secret_in(mistral.exposed_text(run.id), secrets, 'the execution')
+
+
+@pytest.fixture(scope='module')
+def mixed_run(mistral, fleet, module_volumes, sessions):
+    """A list of four: a plain volume, an attached one, one in error and an
+    ID Cinder does not know."""
+    admin = sessions['admin']
+    attached = module_volumes.create('selection-in-use', 'bob')
+    module_volumes.attach(attached)
+    broken = module_volumes.create('selection-error', 'bob', data_mib=0)
+    admin.cinder('POST', '/volumes/{}/action'.format(broken),
+                 {'os-reset_status': {'status': 'error'}})
+    unknown = str(uuid.uuid4())
+    run = mistral.run('create_backups_workflow', dict(
+        FAST, volumes_id_list=[fleet.a1, attached, broken, unknown],
+        report_to_list=[REPORT_TO]))
+    run.roles = {'plain': fleet.a1, 'attached': attached, 'broken': broken,
+                 'unknown': unknown}
+    return run
+
+
+def test_listed_volumes_each_get_their_outcome(mixed_run, cinder):
+    roles = mixed_run.roles
+    assert mixed_run.outcomes() == {
+        roles['plain']: 'backed_up', roles['attached']: 'backed_up',
+        roles['broken']: 'skipped', roles['unknown']: 'failed'}
+    assert mixed_run.volumes[roles['broken']]['note'] == 'status is error'
+    assert 'could not be read' in mixed_run.volumes[roles['unknown']]['note']
+    # A skipped or failed volume makes the run an error.
+    assert mixed_run.state == 'ERROR'
+    assert 'fail_on_volumes_not_backed_up' in mixed_run.state_info
+    backed_up = {backup['volume_id']: backup for backup in cinder.backups_of(mixed_run.id)}
+    assert set(backed_up) == {roles['plain'], roles['attached']}
+    assert all(backup['status'] == 'available' for backup in backed_up.values())
+    cinder.assert_no_snapshot_left()
+
+
+def test_attached_volume_is_snapshotted_with_force(mixed_run, cinder):
+    volume = cinder.volume(mixed_run.roles['attached'])
+    assert volume['status'] == 'in-use'
+    assert mixed_run.volumes[volume['id']]['outcome'] == 'backed_up'
+
+
+def test_partial_report_names_every_volume(mixed_run, mail, mistral, secrets):
+    report = mail.report(mixed_run.id)
+    assert report['Subject'] == 'Cinder backups partial: 2 backed up, 1 failed, 1 skipped'
+    body = report.get_body(('plain',)).get_content()
+    for role, outcome in (('plain', 'backed_up'), ('attached', 'backed_up'),
+                          ('broken', 'skipped'), ('unknown', 'failed')):
+        assert '{}: {}'.format(mixed_run.roles[role], outcome) in body
+    assert_no_secret_in(mail.text(report), secrets, 'the report')
+    assert_no_secret_in(mistral.exposed_text(mixed_run.id), secrets, 'the execution')
+
+
+def test_incremental_needs_a_full_backup_first(all_run, mistral, fleet, new_volumes, cinder,
+                                               mail):
+    """a1 has a full backup (all_run); a new volume has none. No report
+    asked (empty list): no mail."""
+    fresh = new_volumes.create('selection-never-backed-up', 'alice')
+    run = mistral.run('create_backups_workflow', dict(
+        FAST, volumes_id_list=[fleet.a1, fresh], incremental=True, report_to_list=[]))
+    assert run.state == 'SUCCESS', run
+    assert run.volumes[fleet.a1]['incremental'] is True
+    assert run.volumes[fresh]['incremental'] is False
+    assert run.volumes[fresh]['note'] == (
+        'full backup: no available backup to base an incremental one on')
+    kinds = {backup['volume_id']: backup['is_incremental'] for backup in cinder.backups_of(run.id)}
+    assert kinds == {fleet.a1: True, fresh: False}
+    assert mail.about(run.id) == []
+    cinder.assert_no_snapshot_left()
+
+
+@pytest.fixture
+def alice_workbook(alice_mistral):
+    """alice's own workbook, removed afterwards: Zed's Mistral fails an
+    admin's `workbook update` (HTTP 500, duplicate key) while another
+    project holds a workbook of the same name."""
+    yield alice_mistral
+    alice_mistral.delete_workbook()
+
+
+def test_member_backs_up_own_project_into_own_project(alice_workbook, fleet, sessions, mail):
+    """alice, a member of project-a, runs the workflow over 'all volumes':
+    Cinder shows her only project-a's, and the backups are hers."""
+    run = alice_workbook.run('create_backups_workflow', dict(FAST, report_to_list=[REPORT_TO]))
+    assert run.state == 'SUCCESS', run
+    assert set(run.volumes) == {fleet.a1, fleet.a2}
+    alice_backups = {backup['id'] for backup in sessions['alice'].cinder_list(
+        '/backups', 'backups')}
+    assert {entry['backup_id'] for entry in run.volumes.values()} <= alice_backups
+    assert mail.report(run.id)['Subject'].startswith('Cinder backups success')

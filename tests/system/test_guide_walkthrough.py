@@ -1,0 +1,358 @@
+"""Test 2 of the stack: the user guide's "Automate with Mistral" chapter, run as printed.
+
+The plugin's RPM is installed into a temporary root (the Fuel master's file
+system), the guide is built, and every command of the chapter's built HTML
+page is taken in order (tools/doc_commands.py) and run, through the
+`openstack` CLI with admin's credentials, in a directory standing for root's
+home on the controller. Placeholders get the stack's values. The two
+commands typed on the Fuel master (scp, ssh) cannot run here: each is
+replaced by what it does, named in FUEL_MASTER_STEPS. Each command's output is
+checked against what the guide shows (EXPECTED).
+
+The workbook is deleted first, with its workflows (Zed's Mistral keeps a
+deleted workbook's workflows once they have run): the chapter starts from a
+Mistral without them.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import PLUGIN_DIR_ON_MASTER, REPO, run
+from .conftest import stack_module
+from .workflows import MAIL_ENV, REPORT_TO, WORKBOOK_NAME, Mistral
+
+sys.path.insert(0, str(REPO / 'tools'))
+import doc_commands  # noqa: E402
+
+WORKBOOK_ON_MASTER = '/' + PLUGIN_DIR_ON_MASTER + '/examples/mistral_workbook.yaml'
+WORKFLOWS = ['{}.{}'.format(WORKBOOK_NAME, name) for name in (
+    'create_backups_workflow', 'rotate_backups_workflow', 'restore_backup_workflow')]
+EXECUTION_TIMEOUT = 600
+
+
+def table(output):
+    """Rows of a CLI table, as lists of cell texts (header row included);
+    an empty table's one blank row is no row."""
+    rows = [[cell.strip() for cell in line.strip().strip('|').split('|')]
+            for line in output.splitlines() if line.startswith('|')]
+    return [row for row in rows if any(row)]
+
+
+def fields(output):
+    """{Field: Value} of a `show`-style CLI table."""
+    return dict(row[:2] for row in table(output)[1:])
+
+
+def column(output, name):
+    rows = table(output)
+    return [row[rows[0].index(name)] for row in rows[1:]]
+
+
+@pytest.fixture(scope='module')
+def fuel_master(built_rpm, tmp_path_factory):
+    """The Fuel master's file system, with the plugin's RPM installed."""
+    root = tmp_path_factory.mktemp('fuel-master')
+    run(['rpm', '-i', '--root', str(root), '--nodeps', '--noscripts',
+         '--dbpath', str(root / 'rpmdb'), str(built_rpm)])
+    return root
+
+
+@pytest.fixture(scope='module')
+def chapter(tmp_path_factory):
+    """The steps of the chapter, from the guide built as `make docs` builds it."""
+    output = tmp_path_factory.mktemp('docs')
+    run([str(REPO / 'tools' / 'build-docs.sh')], env=dict(os.environ, DOCS_OUTPUT=str(output)))
+    return doc_commands.extract((output / 'html' / 'mistral.html').read_text())
+
+
+class Walkthrough:
+    """An operator following the chapter: the controller's shell, what the
+    guide's placeholders stand for, the executions started so far."""
+
+    def __init__(self, stack, fuel_master, home, admin, fleet):
+        self.stack = stack
+        self.fuel_master = fuel_master
+        self.home = home
+        self.admin = admin
+        self.env = None  # no credentials until `source /root/openrc`
+        self.values = {
+            'CONTROLLER': 'node-1', 'VOLUME_ID': fleet.a1, 'PROJECT_ID': fleet.project_b,
+            'SMTP_HOST': '127.0.0.1', 'SMTP_PORT': stack_module.PORTS['smtp'],
+            'FROM_ADDR': stack_module.MAIL_FROM, 'SMTP_PASSWORD': stack.passwords['smtp']}
+        self.executions = []
+        self.workbook_created = False
+        self.last_command = None
+
+    # What the two Fuel master commands do, done here instead.
+    def scp_workbook(self, match):
+        assert match.group('source') == WORKBOOK_ON_MASTER
+        shutil.copy(self.fuel_master / WORKBOOK_ON_MASTER.lstrip('/'), self.home)
+
+    def ssh_to_controller(self, match):
+        """The following commands run in self.home, the controller's root home."""
+
+    FUEL_MASTER_STEPS = {
+        r'scp (?P<source>\S+) root@node-1:~/': scp_workbook,
+        r'ssh root@node-1': ssh_to_controller,
+    }
+
+    def source_openrc(self):
+        """`source /root/openrc`: the stack's admin credentials."""
+        self.env = dict(os.environ, **self.stack.credentials('admin'))
+
+    def shell(self, command):
+        if command == 'source /root/openrc':
+            return self.source_openrc()
+        assert self.env, 'a command before `source /root/openrc`: ' + command
+        result = subprocess.run(['bash', '-c', command], cwd=self.home, env=self.env,
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, '{} exited {}:\n{}{}'.format(
+            command, result.returncode, result.stdout, result.stderr)
+        return result.stdout
+
+    def run_step(self, step):
+        text = doc_commands.fill(step.text, self.values)
+        if step.kind == 'file':
+            (self.home / step.name).write_text(text)
+            return None
+        if step.host == 'fuel-master':
+            for pattern, action in self.FUEL_MASTER_STEPS.items():
+                match = re.fullmatch(pattern, text)
+                if match:
+                    return action(self, match)
+            pytest.fail('a Fuel master command this test cannot stand in for: ' + text)
+        assert step.host == 'controller', step
+        self.last_command = text
+        return self.shell(text)
+
+    def follow(self, output):
+        """After `execution create`: the new execution's ID is the guide's
+        <EXECUTION_ID>, and the operator waits for its end."""
+        created = fields(output)
+        assert created['State'] == 'RUNNING'
+        execution = Mistral(self.admin, self.stack, set_up=False).wait(
+            created['ID'], EXECUTION_TIMEOUT)
+        self.values['EXECUTION_ID'] = execution.id
+        self.executions.append((created['Workflow name'], execution))
+        return execution
+
+
+@pytest.fixture
+def walkthrough(stack, sessions, fleet, fuel_master, tmp_path, new_volumes):
+    admin = Mistral(sessions['admin'], stack, set_up=False)
+    admin.delete_workbook()
+    admin.delete_workflows()
+    admin.delete_mail_env()
+    home = tmp_path / 'root'
+    home.mkdir()
+    operator = Walkthrough(stack, fuel_master, home, sessions['admin'], fleet)
+    yield operator
+    # The volume the guide's restore creates.
+    for workflow, execution in operator.executions:
+        if workflow.endswith('restore_backup_workflow') and execution.output.get('volume_id'):
+            new_volumes.adopt(execution.output['volume_id'])
+
+
+def test_the_mistral_chapter_runs_as_printed(walkthrough, chapter, cinder, mail, rbd,
+                                             fleet, new_volumes):
+    commands = [step for step in chapter if step.kind == 'command']
+    assert len(commands) >= 30, 'the chapter lost its commands: {}'.format(commands)
+    seen = set()
+    for step in chapter:
+        if step.section == 'restore-a-backup' and 'restore_target' not in walkthrough.values:
+            # "Restore into an existing volume" overwrites it: not a fleet volume.
+            walkthrough.values['restore_target'] = new_volumes.create(
+                'walkthrough-restore-target', 'admin', data_mib=0)
+            walkthrough.values['VOLUME_ID'] = walkthrough.values['restore_target']
+        output = walkthrough.run_step(step)
+        key = step.name if step.kind == 'file' else doc_commands.fill(step.text, walkthrough.values)
+        check = next((check for pattern, check in EXPECTED if re.fullmatch(pattern, key)), None)
+        assert check is not None, 'no expectation for the guide\'s step: ' + key
+        seen.add(check.__name__)
+        check(walkthrough, output, cinder=cinder, mail=mail)
+    # Every kind of step the guide shows was met.
+    assert seen == {check.__name__ for _, check in EXPECTED}
+    # The backup restored into the existing volume is the fleet volume's data.
+    assert rbd.sha256(walkthrough.values['restore_target']) == rbd.sha256(fleet.a1)
+
+
+# ----------------------------------------------- what the guide shows, per command
+def no_output(walkthrough, output, **_):
+    assert not output
+
+
+def workbook_list(walkthrough, output, **_):
+    assert column(output, 'Name') == ([WORKBOOK_NAME] if walkthrough.workbook_created else [])
+
+
+def workflow_list(walkthrough, output, **_):
+    names = column(output, 'Name')
+    # The guide shows Mitaka's names of Mistral's standard workflows; the
+    # stack's Mistral (Zed) lists them without the 'std.' prefix.
+    assert {'create_instance', 'delete_instance'} <= {name.replace('std.', '', 1)
+                                                      for name in names}
+    if walkthrough.workbook_created:
+        assert set(WORKFLOWS) <= set(names)
+    else:
+        assert not any(name.startswith(WORKBOOK_NAME) for name in names), names
+
+
+def env_shown(walkthrough, output, **_):
+    rows = table(output)
+    shown = fields(output) if rows[0] == ['Field', 'Value'] else dict(zip(rows[0], rows[1]))
+    assert shown == {'Name': MAIL_ENV, 'Scope': 'private'}
+    assert walkthrough.values['SMTP_PASSWORD'] not in output
+
+
+def file_removed(walkthrough, output, **_):
+    assert not (walkthrough.home / 'cinder_gcs_backup_mail.yaml').exists()
+
+
+def workbook_created(walkthrough, output, **_):
+    assert fields(output)['Name'] == WORKBOOK_NAME
+    walkthrough.workbook_created = True
+
+
+def backups_ran(walkthrough, output, cinder, mail, **_):
+    execution = walkthrough.follow(output)
+    assert execution.state == 'SUCCESS', execution
+    assert execution.output['failed'] == 0 and execution.output['skipped'] == 0, execution
+    backups = {backup['id']: backup for backup in cinder.backups_of(execution.id)}
+    assert sorted(entry['backup_id'] for entry in execution.volumes.values()) == sorted(backups)
+    assert all(backup['status'] == 'available' for backup in backups.values())
+    cinder.assert_no_snapshot_left()
+    inputs = json.loads(walkthrough.admin.mistral('GET', '/executions/' + execution.id)['input'])
+    if inputs.get('volumes_id_list'):
+        volume_id = walkthrough.values['VOLUME_ID']
+        assert set(execution.volumes) == {volume_id}
+        assert execution.volumes[volume_id]['incremental'] is True
+        walkthrough.values['BACKUP_ID'] = execution.volumes[volume_id]['backup_id']
+    elif inputs.get('projects_id_list'):
+        project_volumes = {volume['id'] for volume in walkthrough.admin.cinder_list(
+            '/volumes', 'volumes', all_tenants=1, project_id=walkthrough.values['PROJECT_ID'])}
+        assert set(execution.volumes) == project_volumes
+    else:
+        every_volume = {volume['id'] for volume in walkthrough.admin.cinder_list(
+            '/volumes', 'volumes', all_tenants=1)}
+        assert set(execution.volumes) == every_volume
+    if inputs.get('report_to_list'):
+        report = mail.report(execution.id)
+        assert report['To'] == REPORT_TO
+        assert 'success' in report['Subject']
+        assert walkthrough.values['SMTP_PASSWORD'] not in mail.text(report)
+    else:
+        assert mail.about(execution.id) == []
+
+
+def rotation_ran(walkthrough, output, cinder, **_):
+    """What the rotation lists is what it did (the other tests' backups are
+    there too: some volumes may have more than seven)."""
+    before = {backup['id'] for backup in cinder.backups()}
+    execution = walkthrough.follow(output)
+    assert execution.state == 'SUCCESS', execution
+    after = {backup['id'] for backup in cinder.backups()}
+    listed = {entry['backup_id']: entry['outcome'] for entry in execution.output['backups']}
+    if execution.output['dry_run']:
+        assert after == before
+        assert set(listed.values()) <= {'would_delete'}
+    else:
+        assert before - after == set(listed)
+        assert set(listed.values()) <= {'deleted'}
+
+
+def restore_ran(walkthrough, output, cinder, **_):
+    execution = walkthrough.follow(output)
+    assert execution.state == 'SUCCESS', execution
+    volume = cinder.volume(execution.output['volume_id'])
+    assert volume['status'] == 'available'
+    inputs = json.loads(walkthrough.admin.mistral('GET', '/executions/' + execution.id)['input'])
+    if inputs['name']:
+        assert volume['name'] == 'restored-volume'
+    else:
+        assert volume['id'] == walkthrough.values['VOLUME_ID']
+
+
+def execution_shown(walkthrough, output, **_):
+    shown = fields(output)
+    assert shown['ID'] == walkthrough.values['EXECUTION_ID']
+    assert shown['Workflow name'] == WORKFLOWS[0]
+    assert shown['State'] == 'SUCCESS'
+
+
+def tasks_listed(walkthrough, output, **_):
+    rows = dict(zip(column(output, 'Name'), column(output, 'State')))
+    assert rows['back_up_volumes'] == 'SUCCESS'
+    assert rows['send_backup_report'] == 'SUCCESS'
+    walkthrough.values['TASK_EXECUTION_ID'] = column(output, 'ID')[
+        column(output, 'Name').index('back_up_volumes')]
+
+
+def task_shown(walkthrough, output, **_):
+    shown = fields(output)
+    assert shown['Name'] == 'back_up_volumes' and shown['State'] == 'SUCCESS'
+
+
+def output_shown(walkthrough, output, **_):
+    shown = json.loads(output)
+    _, execution = walkthrough.executions[-1]
+    assert shown == execution.output
+
+
+def backups_listed(walkthrough, output, **_):
+    _, execution = walkthrough.executions[-1]
+    statuses = dict(zip(column(output, 'ID'), column(output, 'Status')))
+    for entry in execution.volumes.values():
+        assert statuses[entry['backup_id']] == 'available'
+
+
+def trigger_created(walkthrough, output, **_):
+    shown = fields(output)
+    assert shown['Workflow'] in WORKFLOWS
+    assert shown['Next execution time'] != ''
+
+
+def triggers_listed(walkthrough, output, **_):
+    assert set(column(output, 'Name')) == {
+        'nightly_volume_backups', 'nightly_backup_rotation', 'nightly_project_backups'}
+
+
+def trigger_deleted(walkthrough, output, **_):
+    name = walkthrough.last_command.split()[-1]
+    assert output.strip() == 'Request to delete cron trigger {} has been accepted.'.format(name)
+    assert name not in walkthrough.shell('openstack cron trigger list -f value -c Name').split()
+
+
+def workbook_deleted(walkthrough, output, **_):
+    assert not Mistral(walkthrough.admin, walkthrough.stack).has(WORKBOOK_NAME)
+
+
+EXPECTED = [
+    (r'scp .*|ssh .*|source /root/openrc', no_output),
+    (r'openstack cron trigger delete \w+', trigger_deleted),
+    (r'openstack workbook list', workbook_list),
+    (r'openstack workflow list -c Name', workflow_list),
+    (r'openstack workflow env (create|list) -c Name -c Scope.*', env_shown),
+    (r'rm cinder_gcs_backup_mail.yaml', file_removed),
+    (r'cinder_gcs_backup_mail.yaml', no_output),
+    (r'openstack workbook create mistral_workbook.yaml', workbook_created),
+    (r'openstack workflow execution create sample_backup_workbook.create_backups_workflow.*',
+     backups_ran),
+    (r'openstack workflow execution create sample_backup_workbook.rotate_backups_workflow.*',
+     rotation_ran),
+    (r'openstack workflow execution create sample_backup_workbook.restore_backup_workflow.*',
+     restore_ran),
+    (r'openstack workflow execution show \S+', execution_shown),
+    (r'openstack task execution list \S+', tasks_listed),
+    (r'openstack task execution show \S+', task_shown),
+    (r'openstack workflow execution output show \S+', output_shown),
+    (r'openstack volume backup list', backups_listed),
+    (r'openstack cron trigger create .*', trigger_created),
+    (r'openstack cron trigger list', triggers_listed),
+    (r'openstack workbook delete sample_backup_workbook', workbook_deleted),
+]

@@ -1,0 +1,107 @@
+"""rotate_backups_workflow and restore_backup_workflow on one volume's history.
+
+The module builds one volume's backups, oldest first: F1 (full, by the
+workflow, made 40 days old in Cinder's database), H (full, made by hand, also
+40 days old), F2 (full), I1 and I2 (incremental, each after new data). The
+tests run in file order, each on what the previous left: a dry run, an age
+limit, a restore of the newest incremental, then a count limit.
+"""
+
+import pytest
+
+from .workflows import FAST, REPORT_TO, wait_until
+
+AGED_DAYS = 40
+
+
+def backup_ids(run):
+    return [entry['backup_id'] for entry in run.output['backups']]
+
+
+@pytest.fixture(scope='module')
+def history(stack, mistral, module_volumes, sessions, rbd, cinder):
+    volume = module_volumes.create('rotation-source', 'alice')
+
+    def workflow_backup(incremental=False):
+        run = mistral.run('create_backups_workflow', dict(
+            FAST, volumes_id_list=[volume], incremental=incremental))
+        assert run.state == 'SUCCESS', run
+        return run.volumes[volume]['backup_id']
+
+    admin = sessions['admin']
+    f1 = workflow_backup()
+    hand = admin.cinder('POST', '/backups', {'backup': {
+        'volume_id': volume, 'name': 'made-by-hand', 'force': True}})['backup']['id']
+    wait_until('the hand-made backup', lambda: admin.cinder(
+        'GET', '/backups/' + hand)['backup']['status'] == 'available', 300)
+    stack.query('cinder', "UPDATE backups SET created_at = created_at - interval '{} days' "
+                "WHERE id IN ('{}', '{}')".format(AGED_DAYS, f1, hand))
+    f2 = workflow_backup()
+    rbd.write(volume, 8 * 2**20, 2**20, 'rotation-i1')
+    i1 = workflow_backup(incremental=True)
+    rbd.write(volume, 16 * 2**20, 2**20, 'rotation-i2')
+    i2 = workflow_backup(incremental=True)
+    backups = {backup['id']: backup for backup in cinder.backups()}
+    assert [backups[i]['is_incremental'] for i in (f1, hand, f2, i1, i2)] == [
+        False, False, False, True, True]
+    return {'volume': volume, 'F1': f1, 'H': hand, 'F2': f2, 'I1': i1, 'I2': i2,
+            'digest': rbd.sha256(volume)}
+
+
+def existing(cinder, history):
+    ids = {backup['id']: backup['status'] for backup in cinder.backups()}
+    return {name for name in ('F1', 'H', 'F2', 'I1', 'I2', 'F3')
+            if ids.get(history.get(name)) == 'available'}
+
+
+def rotate(mistral, history, **inputs):
+    return mistral.run('rotate_backups_workflow', dict(
+        FAST, volumes_id_list=[history['volume']], **inputs))
+
+
+def test_dry_run_lists_what_it_would_delete_and_deletes_nothing(mistral, history, cinder, mail):
+    run = rotate(mistral, history, keep_last=1, dry_run=True, report_to_list=[REPORT_TO])
+    assert run.state == 'SUCCESS', run
+    # Past the newest one, but I2 depends on I1 and F2: only F1 can go.
+    assert run.output['backups'] == [{'backup_id': history['F1'], 'volume_id': history['volume'],
+                                      'outcome': 'would_delete', 'note': None}]
+    assert existing(cinder, history) == {'F1', 'H', 'F2', 'I1', 'I2'}
+    report = mail.report(run.id)
+    assert report['Subject'].startswith('Cinder backup rotation dry run')
+    assert history['F1'] in mail.text(report)
+
+
+def test_age_limit_deletes_old_workflow_backups_only(mistral, history, cinder):
+    run = rotate(mistral, history, max_age_days=30)
+    assert run.state == 'SUCCESS', run
+    assert backup_ids(run) == [history['F1']]
+    assert run.output['deleted'] == 1
+    # H is as old, but made by hand.
+    assert existing(cinder, history) == {'H', 'F2', 'I1', 'I2'}
+
+
+def test_restore_of_the_newest_incremental_is_byte_identical(mistral, history, module_volumes,
+                                                             rbd, cinder, gcs_faults):
+    """Through a burst of three 503 answers on the downloads: the driver's
+    retries (backup_gcs_num_retries 3, retry codes include 503 by default)
+    absorb it."""
+    gcs_faults.inject({'method': 'GET', 'path': '^/storage/v1/b/[^/?]+/o/.', 'status': 503,
+                       'times': 3})
+    run = mistral.run('restore_backup_workflow', dict(
+        FAST, backup_id=history['I2'], name='rotation-restored', report_to_list=[REPORT_TO]))
+    module_volumes.adopt(run.output.get('volume_id') or run.published.get('restored_volume_id'))
+    assert run.state == 'SUCCESS', run
+    restored = cinder.volume(run.output['volume_id'])
+    assert restored['name'] == 'rotation-restored' and restored['status'] == 'available'
+    assert rbd.sha256(restored['id']) == history['digest']
+    assert gcs_faults.answered(503) == 3, 'the burst did not happen'
+
+
+def test_count_limit_deletes_a_whole_superseded_chain(mistral, history, cinder):
+    run = mistral.run('create_backups_workflow', dict(FAST, volumes_id_list=[history['volume']]))
+    history['F3'] = run.volumes[history['volume']]['backup_id']
+    run = rotate(mistral, history, keep_last=1)
+    assert run.state == 'SUCCESS', run
+    # Newest first: each incremental goes before the backup it depends on.
+    assert backup_ids(run) == [history['I2'], history['I1'], history['F2']]
+    assert existing(cinder, history) == {'H', 'F3'}

@@ -1,0 +1,299 @@
+"""Helpers of the workflow tests: the sample workbook on the stack's Mistral,
+its executions, what Cinder holds after them, the report mails and the secrets.
+
+Everything an assertion reads comes from the real services: Mistral's API for
+executions and task executions, Cinder's for volumes, snapshots and backups,
+the SMTP server's Maildir for the reports.
+"""
+
+import email
+import email.policy
+import json
+import mailbox
+import time
+
+import pytest
+
+import stack as stack_module
+from conftest import REPO
+
+from .api import ApiError
+
+WORKBOOK = REPO / 'examples' / 'mistral_workbook.yaml'
+WORKBOOK_NAME = 'sample_backup_workbook'
+MAIL_ENV = 'cinder_gcs_backup_mail'
+REPORT_TO = 'ops@example.com'
+SNAPSHOT_NAME = 'by_create_backups_workflow'
+TERMINAL = ('SUCCESS', 'ERROR', 'CANCELLED')
+# Fast polling for the tests; the defaults (10 s) are for real clouds.
+FAST = {'poll_interval': 1}
+
+
+def wait_until(what, probe, timeout, interval=1):
+    """probe()'s first true value; fail the test naming WHAT on time-out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail('timed out after {} s waiting for {}'.format(timeout, what))
+        time.sleep(interval)
+
+
+class Execution:
+    """A finished workflow execution as Mistral's API returns it, with what
+    its tasks published (a failed execution's output holds only the error:
+    Mitaka's DSL has no output-on-error)."""
+
+    def __init__(self, record, tasks):
+        self.record = record
+        self.id = record['id']
+        self.state = record['state']
+        self.state_info = record.get('state_info')
+        self.output = json.loads(record.get('output') or '{}')
+        self.published = {}
+        for task in tasks:
+            self.published.update(json.loads(task.get('published') or '{}'))
+
+    @property
+    def volumes(self):
+        """create_backups_workflow's outcome per volume: {volume_id: entry},
+        from the output, or on failure from what summarize_backups published."""
+        entries = self.output.get('volumes', self.published.get('volumes')) or []
+        return {entry['volume_id']: entry for entry in entries}
+
+    def outcomes(self):
+        return {volume_id: entry['outcome'] for volume_id, entry in self.volumes.items()}
+
+    def __repr__(self):
+        return 'execution {} {} ({}), output {}'.format(
+            self.id, self.state, self.state_info, json.dumps(self.output)[:3000])
+
+
+class Mistral:
+    """The sample workbook and its executions, as one user of the stack."""
+
+    def __init__(self, session, stack, set_up=True):
+        self.api = session
+        self.stack = stack
+        # Create the workbook and the mail environment before a start
+        # unless the project has them (the walkthrough removes them).
+        self.set_up = set_up
+
+    def has(self, name, collection='/workbooks/'):
+        try:
+            self.api.mistral('GET', collection + name)
+        except ApiError as error:
+            if error.status != 404:
+                raise
+            return False
+        return True
+
+    def ensure_workbook(self):
+        """This repository's workbook, created unless the project has one
+        (after removing the workflows a deleted one left: their names would
+        clash)."""
+        if not self.has(WORKBOOK_NAME):
+            self.delete_workflows()
+            self.api.mistral('POST', '/workbooks', text=WORKBOOK.read_text())
+
+    def update_workbook(self, text):
+        self.api.mistral('PUT', '/workbooks', text=text)
+
+    def delete_workbook(self):
+        try:
+            self.api.mistral('DELETE', '/workbooks/' + WORKBOOK_NAME)
+        except ApiError as error:
+            if error.status != 404:
+                raise
+
+    def mail_settings(self):
+        return {'smtp_server': '127.0.0.1:{}'.format(stack_module.PORTS['smtp']),
+                'from_addr': stack_module.MAIL_FROM,
+                'smtp_password': self.stack.passwords['smtp']}
+
+    def put_mail_env(self, **changes):
+        """The mail environment the guide recommends, in this user's project."""
+        body = {'name': MAIL_ENV, 'description': 'system tests',
+                'variables': json.dumps(dict(self.mail_settings(), **changes))}
+        method = 'PUT' if self.has(MAIL_ENV, '/environments/') else 'POST'
+        return self.api.mistral(method, '/environments', body)
+
+    def delete_workflows(self):
+        """This project's workflows of the workbook: Zed's Mistral keeps them
+        when the workbook is deleted."""
+        for workflow in self.api.mistral('GET', '/workflows', limit=1000)['workflows']:
+            if (workflow['name'].startswith(WORKBOOK_NAME + '.')
+                    and workflow['project_id'] == self.api.project_id):
+                self.api.mistral('DELETE', '/workflows/' + workflow['id'])
+
+    def delete_mail_env(self):
+        try:
+            self.api.mistral('DELETE', '/environments/' + MAIL_ENV)
+        except ApiError as error:
+            if error.status != 404:
+                raise
+
+    def start(self, workflow, inputs=None, env=MAIL_ENV):
+        if self.set_up:
+            self.ensure_workbook()
+            if env and not self.has(env, '/environments/'):
+                self.put_mail_env()
+        body = {'workflow_name': '{}.{}'.format(WORKBOOK_NAME, workflow),
+                'input': json.dumps(inputs or {})}
+        if env:
+            body['params'] = json.dumps({'env': env})
+        return self.api.mistral('POST', '/executions', body)['id']
+
+    def execution(self, execution_id):
+        return self.api.mistral('GET', '/executions/' + execution_id)
+
+    def wait(self, execution_id, timeout=300):
+        def finished():
+            record = self.execution(execution_id)
+            return record if record['state'] in TERMINAL else None
+        record = wait_until('execution {} to end'.format(execution_id), finished, timeout,
+                            interval=2)
+        return Execution(record, self.tasks(execution_id))
+
+    def run(self, workflow, inputs=None, env=MAIL_ENV, timeout=300):
+        """Start a workflow and wait for its end."""
+        return self.wait(self.start(workflow, inputs, env), timeout)
+
+    def tasks(self, execution_id):
+        return self.api.mistral('GET', '/executions/{}/tasks'.format(execution_id))['tasks']
+
+    def task(self, execution_id, name):
+        """The task execution NAME of an execution (the last one if repeated)."""
+        named = [task for task in self.tasks(execution_id) if task['name'] == name]
+        assert named, 'execution {} has no task {}'.format(execution_id, name)
+        return named[-1]
+
+    def sub_executions(self, task_id):
+        return self.api.mistral('GET', '/executions', task_execution_id=task_id,
+                                limit=1000)['executions']
+
+    def action_executions(self, task_id):
+        return self.api.mistral(
+            'GET', '/tasks/{}/action_executions'.format(task_id))['action_executions']
+
+    def tree(self, execution_id):
+        """The execution and every sub-workflow execution below it, each as
+        (execution, its task executions), depth first."""
+        record = self.execution(execution_id)
+        tasks = self.tasks(execution_id)
+        found = [(record, tasks)]
+        for task in tasks:
+            if task['type'] == 'WORKFLOW':
+                for sub in self.sub_executions(task['id']):
+                    found += self.tree(sub['id'])
+        return found
+
+    def exposed_text(self, execution_id):
+        """What `execution show`, `execution output show`, task and action
+        execution state_info and outputs show of an execution and all its
+        sub-executions, as one text (inputs excluded: the report task's
+        input is where the password has to go)."""
+        parts = []
+        for record, tasks in self.tree(execution_id):
+            parts += [json.dumps({key: record.get(key) for key in (
+                'id', 'workflow_name', 'description', 'state', 'state_info', 'output')})]
+            for task in tasks:
+                parts += [json.dumps({key: task.get(key) for key in (
+                    'name', 'state', 'state_info', 'published', 'result')})]
+                if task['type'] == 'ACTION':
+                    for action in self.action_executions(task['id']):
+                        parts += [json.dumps({key: action.get(key) for key in (
+                            'name', 'state', 'state_info', 'output')})]
+        return '\n'.join(parts)
+
+
+class Cinder:
+    """What Cinder holds, seen by admin across all projects."""
+
+    def __init__(self, admin_session):
+        self.api = admin_session
+
+    def volume(self, volume_id):
+        return self.api.cinder('GET', '/volumes/' + volume_id)['volume']
+
+    def snapshots_named(self, name):
+        return [snapshot for snapshot in self.api.cinder_list(
+            '/snapshots/detail', 'snapshots', all_tenants=1) if snapshot['name'] == name]
+
+    def backups(self):
+        return self.api.cinder_list('/backups/detail', 'backups', all_tenants=1)
+
+    def backups_of(self, execution_id):
+        """The backups an execution of create_backups_workflow created: its
+        ID is in their description."""
+        return [backup for backup in self.backups()
+                if execution_id in (backup.get('description') or '')]
+
+    def assert_no_snapshot_left(self, name=SNAPSHOT_NAME, timeout=120):
+        """Once Cinder has settled (deletions finish), no snapshot NAME remains."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = self.snapshots_named(name)
+            if not left:
+                return
+            if time.monotonic() > deadline or any(
+                    snapshot['status'] not in ('deleting', 'creating') for snapshot in left):
+                pytest.fail('snapshots left by the workflow: {}'.format(
+                    [(s['id'], s['volume_id'], s['status']) for s in left]))
+            time.sleep(2)
+
+    def wait_backups_settled(self, timeout=300):
+        """Wait until no backup is being created or deleted (a timed-out
+        backup keeps running in cinder-backup after the workflow gave up)."""
+        wait_until('backups to settle', lambda: not any(
+            backup['status'] in ('creating', 'deleting', 'restoring')
+            for backup in self.backups()), timeout, interval=2)
+
+
+class Mail:
+    """The messages the stack's SMTP server accepted."""
+
+    def __init__(self, maildir):
+        self.maildir = maildir
+
+    def messages(self):
+        box = mailbox.Maildir(str(self.maildir), factory=None, create=False)
+        found = []
+        for key in box.keys():
+            with open(self.maildir / 'new' / key, 'rb') as raw:
+                found.append(email.message_from_binary_file(raw, policy=email.policy.default))
+        return found
+
+    @staticmethod
+    def text(message):
+        return '{}\n{}'.format(message['Subject'],
+                               message.get_body(('plain',)).get_content())
+
+    def about(self, execution_id):
+        """The reports that name an execution."""
+        return [message for message in self.messages() if execution_id in self.text(message)]
+
+    def report(self, execution_id):
+        """The one report of an execution."""
+        reports = self.about(execution_id)
+        assert len(reports) == 1, 'expected one report of {}, got {}'.format(
+            execution_id, [m['Subject'] for m in reports])
+        return reports[0]
+
+
+def secrets_of(stack):
+    """The secrets no execution, output or mail may show: the SMTP password
+    and the service-account key (its private key body and key ID)."""
+    key = json.loads(stack.settings['gcs_service_account_key'])
+    key_lines = [line for line in key['private_key'].splitlines()
+                 if line and not line.startswith('-----')]
+    return {'SMTP password': stack.passwords['smtp'],
+            'service-account private key': key_lines[1],
+            'service-account private_key_id': key['private_key_id']}
+
+
+def assert_no_secret_in(text, secrets, where):
+    shown = [name for name, value in secrets.items() if value in text]
+    assert not shown, '{} shows the {}'.format(where, ', '.join(shown))
