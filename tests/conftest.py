@@ -12,6 +12,21 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 VENV_ROOT = REPO / '.venv'
 PLUGIN_NAME = 'fuel-plugin-cinder-gcs'
 PLUGIN_DIR_ON_MASTER = 'var/www/nailgun/plugins/fuel-plugin-cinder-gcs-1.0'
+# Defaults of Mitaka's GCS backup driver (cinder/backup/drivers/google.py);
+# the plugin's defaults must be these so that enabling the plugin changes
+# nothing the operator did not choose. Strings: Fuel text fields hold text.
+DRIVER_DEFAULTS = {
+    'backup_gcs_object_size': '52428800',
+    'backup_gcs_block_size': '32768',
+    'backup_gcs_reader_chunk_size': '2097152',
+    'backup_gcs_writer_chunk_size': '2097152',
+    'backup_gcs_num_retries': '3',
+    'backup_gcs_retry_error_codes': '429',
+    'backup_gcs_bucket_location': 'US',
+    'backup_gcs_storage_class': 'NEARLINE',
+    'backup_gcs_user_agent': 'gcscinder',
+    'backup_gcs_enable_progress_timer': True,
+}
 
 
 def run(cmd, **kwargs):
@@ -59,6 +74,22 @@ def built_rpm(tmp_path_factory):
     rpm = pathlib.Path(result.stdout.strip().splitlines()[-1])
     assert rpm.parent == out and rpm.is_file(), result.stdout
     return rpm
+
+
+@pytest.fixture(scope='session')
+def fuel_master(built_rpm, tmp_path_factory):
+    """The Fuel master's file system after `fuel plugins --install`: the
+    built RPM installed into an empty root (read it, don't change it)."""
+    root = tmp_path_factory.mktemp('fuel-master')
+    run(['rpm', '-i', '--root', str(root), '--nodeps', '--noscripts',
+         '--dbpath', str(root / 'rpmdb'), str(built_rpm)])
+    return root
+
+
+@pytest.fixture(scope='session')
+def installed_plugin(fuel_master):
+    """The plugin's directory on the Fuel master."""
+    return fuel_master / PLUGIN_DIR_ON_MASTER
 
 
 @pytest.fixture(scope='session')

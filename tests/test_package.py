@@ -46,24 +46,16 @@ def test_rpm_holds_only_the_plugin_payload(built_rpm):
         assert unwanted not in relative
 
 
-@pytest.fixture(scope='module')
-def installed_root(built_rpm, tmp_path_factory):
-    root = tmp_path_factory.mktemp('root')
-    run(['rpm', '-i', '--root', str(root), '--nodeps', '--noscripts',
-         '--dbpath', str(root / 'rpmdb'), str(built_rpm)])
-    return root / PLUGIN_DIR_ON_MASTER
-
-
 @pytest.mark.parametrize('path', SHIPPED)
-def test_installed_file_is_byte_identical_to_the_repository(installed_root,
+def test_installed_file_is_byte_identical_to_the_repository(installed_plugin,
                                                             path):
-    assert filecmp.cmp(installed_root / path, REPO / path, shallow=False)
+    assert filecmp.cmp(installed_plugin / path, REPO / path, shallow=False)
 
 
-def test_installed_deployment_scripts_match_the_repository(installed_root):
+def test_installed_deployment_scripts_match_the_repository(installed_plugin):
     sources = [p for p in (REPO / 'deployment_scripts').rglob('*')
                if p.is_file()]
     assert sources, 'the repository has no deployment scripts'
     for source in sources:
         path = source.relative_to(REPO)
-        assert filecmp.cmp(installed_root / path, source, shallow=False), path
+        assert filecmp.cmp(installed_plugin / path, source, shallow=False), path

@@ -6,27 +6,14 @@ import re
 
 import pytest
 
+from conftest import DRIVER_DEFAULTS
+
 # Fuel 9 settings outside the plugin that its restrictions may name.
 FUEL_STORAGE_SETTINGS = {'volumes_lvm', 'volumes_ceph'}
 
 FUEL_UI_TYPES = {'text', 'password', 'checkbox', 'select', 'textarea',
                  'radio'}
 
-# Defaults of Mitaka's GCS backup driver (cinder/backup/drivers/google.py);
-# the plugin's defaults must be these so that enabling the plugin changes
-# nothing the operator did not choose. Strings: Fuel text fields hold text.
-DRIVER_DEFAULTS = {
-    'backup_gcs_object_size': '52428800',
-    'backup_gcs_block_size': '32768',
-    'backup_gcs_reader_chunk_size': '2097152',
-    'backup_gcs_writer_chunk_size': '2097152',
-    'backup_gcs_num_retries': '3',
-    'backup_gcs_retry_error_codes': '429',
-    'backup_gcs_bucket_location': 'US',
-    'backup_gcs_storage_class': 'NEARLINE',
-    'backup_gcs_user_agent': 'gcscinder',
-    'backup_gcs_enable_progress_timer': True,
-}
 
 # Settings without a sensible default: their empty default fails the regex,
 # so the Fuel UI will not save the environment until the operator fills them.

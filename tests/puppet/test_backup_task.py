@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from conftest import PLUGIN_NAME
+from conftest import DRIVER_DEFAULTS, PLUGIN_NAME
 
 from .conftest import NODES, astute, fuel_cinder_conf
 from .sandbox import Sandbox
@@ -20,22 +20,14 @@ CINDER_CONF = '/etc/cinder/cinder.conf'
 # installs them through Puppet from the built package.
 NO_LIBRARIES = {'cinder_gcs_install_client_libraries': False}
 
-EXPECTED_DEFAULT = {
-    'backup_driver': 'cinder.backup.drivers.google',
-    'backup_gcs_credential_file': KEY_FILE,
-    'backup_gcs_project_id': 'cinder-backups-test',
-    'backup_gcs_bucket': 'acme-cinder-backups',
-    'backup_gcs_bucket_location': 'US',
-    'backup_gcs_storage_class': 'NEARLINE',
-    'backup_gcs_object_size': '52428800',
-    'backup_gcs_block_size': '32768',
-    'backup_gcs_reader_chunk_size': '2097152',
-    'backup_gcs_writer_chunk_size': '2097152',
-    'backup_gcs_num_retries': '3',
-    'backup_gcs_retry_error_codes': '429',
-    'backup_gcs_user_agent': 'gcscinder',
-    'backup_gcs_enable_progress_timer': 'True',
-}
+# What cinder.conf holds with the settings' defaults: the driver's own.
+EXPECTED_DEFAULT = dict(
+    {name: str(value) for name, value in DRIVER_DEFAULTS.items()},
+    backup_driver='cinder.backup.drivers.google',
+    backup_gcs_credential_file=KEY_FILE,
+    backup_gcs_project_id='cinder-backups-test',
+    backup_gcs_bucket='acme-cinder-backups',
+)
 EXPECTED_ADVANCED = dict(
     EXPECTED_DEFAULT,
     backup_gcs_bucket_location='europe-west1',

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import PLUGIN_DIR_ON_MASTER, REPO, run
+from conftest import REPO, run
 # The plugin settings as Fuel passes them, shared with the Puppet tests.
 from puppet.conftest import default_settings  # noqa: F401 (a fixture)
 
@@ -36,15 +36,6 @@ def offline_pip_env(**extra):
     env.update(PIP_CONFIG_FILE=os.devnull, PIP_NO_BUILD_ISOLATION='0',
                PIP_DISABLE_PIP_VERSION_CHECK='1', **extra)
     return env
-
-
-@pytest.fixture(scope='session')
-def installed_plugin(built_rpm, tmp_path_factory):
-    """The plugin directory as `fuel plugins --install` leaves it."""
-    root = tmp_path_factory.mktemp('installed')
-    run(['rpm', '-i', '--root', str(root), '--nodeps', '--noscripts',
-         '--dbpath', str(root / 'rpmdb'), str(built_rpm)])
-    return root / PLUGIN_DIR_ON_MASTER
 
 
 @pytest.fixture(scope='session')

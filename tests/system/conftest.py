@@ -12,7 +12,6 @@ import subprocess
 import sys
 import time
 import types
-import uuid
 import urllib.request
 
 import pytest
@@ -21,8 +20,9 @@ from conftest import REPO
 
 sys.path.insert(0, str(REPO / 'tools' / 'stack'))
 import stack as stack_module  # noqa: E402
-from .api import ApiError, Session  # noqa: E402
-from .workflows import Cinder, Mail, Mistral, secrets_of, wait_until  # noqa: E402
+from .api import Session  # noqa: E402
+from .volumes import Rbd, VolumeMaker  # noqa: E402
+from .workflows import Cinder, Mail, Mistral, secrets_of  # noqa: E402
 
 STACK_DIR = REPO / '.cache' / 'system-test'
 HERE = REPO / 'tests' / 'system'
@@ -135,26 +135,9 @@ def _wait_gone(operator, kind, resource_id, timeout=120):
     pytest.fail('{} {} was not deleted'.format(kind, resource_id))
 
 
-def rbd_io(*args):
-    result = subprocess.run([PYTHON, str(HERE / 'rbd_io.py'), *map(str, args)],
-                            capture_output=True, text=True, timeout=300)
-    if result.returncode:
-        pytest.fail('rbd_io.py {} failed:\n{}'.format(' '.join(map(str, args)),
-                                                      result.stderr))
-    return result.stdout.strip()
-
-
 @pytest.fixture(scope='session')
 def rbd():
     """A volume's RBD image, read and written through librbd as Cinder sees it."""
-    class Rbd:
-        @staticmethod
-        def write(volume_id, offset, length, seed):
-            rbd_io('write', 'volumes', 'volume-' + volume_id, offset, length, seed)
-
-        @staticmethod
-        def sha256(volume_id):
-            return rbd_io('sha256', 'volumes', 'volume-' + volume_id)
     return Rbd()
 
 
@@ -214,76 +197,6 @@ def mistral(stack, sessions):
 def alice_mistral(stack, sessions):
     """The same for alice, an ordinary member of project-a."""
     return Mistral(sessions['alice'], stack)
-
-
-class VolumeMaker:
-    """Volumes of 1 GiB with a few MiB written, made through Cinder's API as
-    a given user and deleted (with their snapshots) by delete_all()."""
-
-    def __init__(self, sessions, rbd):
-        self.sessions = sessions
-        self.rbd = rbd
-        self.made = []
-        self.attached = []
-
-    def create(self, name, user='alice', data_mib=1):
-        api = self.sessions[user]
-        volume = api.cinder('POST', '/volumes', {'volume': {'size': 1, 'name': name}})['volume']
-        self.made.append(volume['id'])
-        wait_until('volume {} to be available'.format(name), lambda: api.cinder(
-            'GET', '/volumes/' + volume['id'])['volume']['status'] == 'available', 120)
-        if data_mib:
-            self.rbd.write(volume['id'], 0, data_mib * 2**20, name)
-        return volume['id']
-
-    def attach(self, volume_id):
-        """Attach through Cinder's attachment API, as Nova would (no Nova
-        here): the volume becomes in-use."""
-        admin = self.sessions['admin']
-        attachment = admin.cinder('POST', '/attachments', {'attachment': {
-            'volume_uuid': volume_id, 'instance_uuid': str(uuid.uuid4()),
-            'connector': {'host': 'stack', 'ip': '127.0.0.1', 'initiator': 'iqn.test:stack',
-                          'multipath': False, 'platform': 'x86_64', 'os_type': 'linux'}}})
-        self.attached.append(volume_id)
-        admin.cinder('POST', '/attachments/{}/action'.format(attachment['attachment']['id']),
-                     {'os-complete': None})
-        wait_until('volume {} to be in-use'.format(volume_id), lambda: admin.cinder(
-            'GET', '/volumes/' + volume_id)['volume']['status'] == 'in-use', 60)
-
-    def adopt(self, volume_id):
-        """Delete VOLUME_ID too (a volume a workflow created)."""
-        self.made.append(volume_id)
-
-    def _delete(self, volume_id):
-        """True once the volume is deleted or being deleted. Cinder refuses
-        (400) while it still finishes an operation, e.g. just after a restore."""
-        try:
-            self.sessions['admin'].cinder('DELETE', '/volumes/' + volume_id, cascade='true')
-        except ApiError as error:
-            if error.status == 400:
-                return False
-            if error.status != 404:
-                raise
-        return True
-
-    def delete_all(self):
-        """Delete the volumes and wait until they are gone: a volume still
-        'deleting' would be selected, and skipped, by the next test's run."""
-        admin = self.sessions['admin']
-        # Deleting the attachment, or a forced detach, would ask Nova about
-        # its server: reset the volume's attach status (which drops its
-        # attachments) instead.
-        for volume_id in self.attached:
-            admin.cinder('POST', '/volumes/{}/action'.format(volume_id), {'os-reset_status': {
-                'status': 'available', 'attach_status': 'detached'}})
-        self.attached = []
-        for volume_id in self.made:
-            wait_until('Cinder to accept deleting volume ' + volume_id,
-                       lambda: self._delete(volume_id), 60, interval=2)
-        made, self.made = set(self.made), []
-        wait_until('volumes {} to be deleted'.format(made), lambda: not made & {
-            volume['id'] for volume in admin.cinder_list('/volumes', 'volumes', all_tenants=1)},
-            120, interval=2)
 
 
 @pytest.fixture

@@ -55,15 +55,6 @@ def column(output, name):
 
 
 @pytest.fixture(scope='module')
-def fuel_master(built_rpm, tmp_path_factory):
-    """The Fuel master's file system, with the plugin's RPM installed."""
-    root = tmp_path_factory.mktemp('fuel-master')
-    run(['rpm', '-i', '--root', str(root), '--nodeps', '--noscripts',
-         '--dbpath', str(root / 'rpmdb'), str(built_rpm)])
-    return root
-
-
-@pytest.fixture(scope='module')
 def chapter(tmp_path_factory):
     """The steps of the chapter, from the guide built as `make docs` builds it."""
     output = tmp_path_factory.mktemp('docs')

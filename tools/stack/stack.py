@@ -116,6 +116,17 @@ def http_answers(url):
     return True
 
 
+def resident_memory(pids):
+    """Resident memory (bytes) of those of PIDS that still run."""
+    total = 0
+    for pid in pids:
+        try:
+            total += psutil.Process(pid).memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
 class Service(Executor):
     """One long-running process of the stack, with its readiness check."""
 
@@ -163,8 +174,9 @@ class Service(Executor):
 
 
 class Stack:
-    def __init__(self, root):
+    def __init__(self, root, osapi_max_limit=3):
         self.root = pathlib.Path(root).resolve()
+        self.osapi_max_limit = osapi_max_limit
         self.logs = self.root / 'logs'
         self.services = []
         self.mounted = []
@@ -256,15 +268,7 @@ class Stack:
 
     def memory_report(self):
         """Resident memory of each service and in total (MiB)."""
-        sizes = {}
-        for service in self.services:
-            rss = 0
-            for pid in service.pids():
-                try:
-                    rss += psutil.Process(pid).memory_info().rss
-                except psutil.NoSuchProcess:
-                    pass
-            sizes[service.name] = rss
+        sizes = {service.name: resident_memory(service.pids()) for service in self.services}
         total = sum(sizes.values()) // 2**20
         parts = ', '.join('{} {}'.format(name, rss // 2**20)
                           for name, rss in sorted(sizes.items(), key=lambda i: -i[1]))
@@ -543,7 +547,8 @@ class Stack:
 
     def _configure_cinder(self):
         self.render('cinder-api-paste.ini', self.path('cinder', 'api-paste.ini'))
-        self.render('cinder.conf', '/etc/cinder/cinder.conf')
+        self.render('cinder.conf', '/etc/cinder/cinder.conf',
+                    osapi_max_limit=self.osapi_max_limit)
         os.makedirs('/var/lib/cinder/lock')
         self.run('cinder-manage', [PYTHON, HERE / 'cinder_service.py', 'manage',
                                    '--config-file', '/etc/cinder/cinder.conf', 'db', 'sync'])
@@ -636,6 +641,14 @@ class Stack:
     def backup_driver_reported_working(self):
         return self.working_backup_driver_reports() > 0
 
+    def volume_backend_reported(self):
+        """The scheduler places a volume only on a back end it has a capability
+        report from; before the first one every create fails with "No valid
+        backend was found"."""
+        log = self.logs / 'cinder-scheduler.log'
+        return log.exists() and 'Received volume service update from' in log.read_text(
+            errors='replace')
+
     def kill_and_restart_cinder_backup(self):
         """Kill cinder-backup as a crash would (SIGKILL) and start it again;
         return once the scheduler has its report that the driver works."""
@@ -655,11 +668,13 @@ class Stack:
         conf = ['--config-file', '/etc/cinder/cinder.conf']
         api = self.launch('cinder-api', [PYTHON, HERE / 'cinder_service.py', 'api', *conf],
                           lambda: http_answers('http://127.0.0.1:{}/'.format(PORTS['cinder'])))
-        services = [api]
-        for name in ('scheduler', 'volume'):
-            services.append(self.launch(
-                'cinder-' + name, [PYTHON, HERE / 'cinder_service.py', name, *conf],
-                lambda binary='cinder-' + name: self.cinder_service_reported(binary)))
+        services = [api, self.launch(
+            'cinder-scheduler', [PYTHON, HERE / 'cinder_service.py', 'scheduler', *conf],
+            lambda: self.cinder_service_reported('cinder-scheduler'))]
+        services.append(self.launch(
+            'cinder-volume', [PYTHON, HERE / 'cinder_service.py', 'volume', *conf],
+            lambda: (self.cinder_service_reported('cinder-volume')
+                     and self.volume_backend_reported())))
         services.append(self.launch(
             'cinder-backup', [PYTHON, HERE / 'cinder_backup.py', *conf],
             lambda: (self.cinder_service_reported('cinder-backup')
