@@ -5,7 +5,7 @@ PYTEST := .venv/test/bin/pytest
 IN_STACK_NAMESPACE := tools/stack/in-namespace.sh
 DEMO_DIR := .cache/demo
 
-.PHONY: deps build docs test system-test demo demo-stop fresh-check clean
+.PHONY: deps build docs test system-test bench demo demo-stop fresh-check clean
 
 deps:
 	tools/install-deps.sh
@@ -21,6 +21,11 @@ test: deps
 
 system-test: deps
 	$(IN_STACK_NAMESPACE) $(PYTEST) tests/system
+
+# Not part of `make test`: about 40 min with the defaults. BENCH_ARGS, e.g.
+# --volumes 10 --records 500 (tests/bench/workbook_bench.py --help).
+bench: deps
+	$(IN_STACK_NAMESPACE) .venv/test/bin/python tests/bench/workbook_bench.py $(BENCH_ARGS)
 
 demo: deps
 	$(IN_STACK_NAMESPACE) .venv/test/bin/python tools/stack/stack.py start $(DEMO_DIR)

@@ -156,10 +156,8 @@ def test_no_password_is_written_in_the_workbook(workbook):
 
 def backup(number, day, incremental, volume='vol-1'):
     return {'id': 'b{}'.format(number), 'volume_id': volume,
-            'status': 'available', 'incremental': incremental,
-            'created_at': '2016-09-{:02d}T13:59:10.000000'.format(day),
-            'description': 'Backup by sample_backup_workbook.'
-                           'create_backups_workflow, execution x'}
+            'incremental': incremental,
+            'created_at': '2016-09-{:02d}T13:59:10.000000'.format(day)}
 
 
 # vol-1, oldest first: full b1 <- b2 <- b3, full b4 <- b5; vol-2: full b6.
