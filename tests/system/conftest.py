@@ -219,10 +219,17 @@ def gcs_faults(stack):
             stack.gcs_faults.write_text(json.dumps(list(rules)))
 
         @staticmethod
-        def answered(status):
+        def logged_since():
             lines = stack.gcs_requests.read_text().splitlines()[logged:]
-            return sum(json.loads(line)['status'] == status for line in lines)
-    yield Faults
+            return [json.loads(line) for line in lines]
+
+        def answered(self, status):
+            return sum(entry['status'] == status for entry in self.logged_since())
+
+        def unanswered(self):
+            """Requests the client gave up on before any answer."""
+            return [entry for entry in self.logged_since() if entry['status'] is None]
+    yield Faults()
     stack.gcs_faults.unlink(missing_ok=True)
 
 

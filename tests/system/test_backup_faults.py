@@ -83,29 +83,27 @@ def test_cinder_backup_killed_mid_run(mistral, fleet, stack, cinder, mail, secre
 
 def test_burst_of_errors_on_uploads(mistral, fleet, cinder, mail, secrets, gcs_faults):
     """Google answers 503 to three upload requests, then 429 to three more.
-    Whether the driver absorbs them (backup_gcs_num_retries 3, retry codes
-    429 and its default 503) or the backup fails is the driver's business;
-    the workflow's output and report say what Cinder says.
 
-    Seen here (Zed, googleapiclient 1.7.12): after the first 503 on an upload
-    chunk the client starts the object's upload again, then its next request
-    times out after 60 s; the backup ends in error ("timed out")."""
+    The Google client library cannot retry an upload chunk: it sends the
+    chunk again from the stream slice its first attempt already read to the
+    end, so the retry announces the chunk's length and sends no byte. The
+    front waits for the body, the client for an answer, until the client's
+    socket times out (60 s); the backup then fails "timed out". Seen with
+    googleapiclient 1.7.12 here; 1.5.5, which the plugin bundles for Mitaka,
+    has the same code. backup_gcs_num_retries cannot help an upload: the
+    workflow's output and report say that the backup failed. When this test
+    fails because the backup succeeds, the library has been fixed: update the
+    guide's troubleshooting and retry settings."""
     gcs_faults.inject({'method': 'PUT', 'path': '^/upload/', 'status': 503, 'times': 3},
                       {'method': 'PUT', 'path': '^/upload/', 'status': 429, 'times': 3})
     run = run_one(mistral, fleet.b1, backup_timeout_per_gib=120)
-    assert gcs_faults.answered(503) >= 1, 'the burst did not happen'
+    assert gcs_faults.answered(503) == 1, 'the burst did not happen as expected'
+    # The front saw the retry announce the chunk and send nothing.
+    retried, = gcs_faults.unanswered()
+    assert retried['method'] == 'PUT' and int(retried['content_length']) > 0, retried
+    assert 'received 0 bytes' in retried['error'], retried
     backup, = cinder.backups_of(run.id)
-    entry = run.volumes[fleet.b1]
-    print('upload burst: backup {} {}, workflow says {}'.format(
-        backup['status'], backup.get('fail_reason'), entry))
-    assert entry['backup_id'] == backup['id']
-    if backup['status'] == 'available':
-        assert (run.state, entry['outcome']) == ('SUCCESS', 'backed_up')
-    else:
-        assert (run.state, entry['outcome']) == ('ERROR', 'failed')
-        assert backup['status'] in entry['note']
-    report = mail.report(run.id)
-    assert '{}: {}'.format(fleet.b1, entry['outcome']) in mail.text(report)
-    cinder.wait_backups_settled()
-    cinder.assert_no_snapshot_left()
-    assert_no_secret_in(mistral.exposed_text(run.id), secrets, 'the execution')
+    assert backup['status'] == 'error' and 'timed out' in str(backup['fail_reason']), backup
+    assert_failed_honestly(run, fleet.b1, 'backup ended in status error', mistral, cinder,
+                           mail, secrets)
+    assert 'timed out' in run.volumes[fleet.b1]['note']

@@ -19,7 +19,10 @@ rules {"method": "PUT", "path": "regex", "status": 503, "times": 3}; "times"
 null or absent means for ever. The file is re-read when it changes; a rule
 answers the matching storage requests instead of the emulator. Every storage
 request is appended to the gcs_requests log as a JSON line: method, path,
-status and, for JSON requests, the body the driver sent.
+status and, for JSON requests, the body the driver sent. A storage request
+that never got an answer (the client gave up, for example while the front
+still waited for the body its Content-Length announced) is logged with status
+null, the error and that Content-Length.
 """
 
 import json
@@ -111,8 +114,19 @@ class GcsFront:
                      'status': flow.response.status_code}
             if 'json' in flow.request.headers.get('Content-Type', ''):
                 entry['body'] = json.loads(flow.request.get_text() or 'null')
-            with open(ctx.options.gcs_requests, 'a') as log:
-                log.write(json.dumps(entry) + '\n')
+            self._log(entry)
+
+    def error(self, flow):
+        if flow.response is None and (flow.metadata.get('storage')
+                                      or flow.request.host in STORAGE_HOSTS):
+            self._log({'method': flow.request.method, 'path': flow.request.path,
+                       'status': None, 'error': flow.error.msg,
+                       'content_length': flow.request.headers.get('Content-Length')})
+
+    @staticmethod
+    def _log(entry):
+        with open(ctx.options.gcs_requests, 'a') as log:
+            log.write(json.dumps(entry) + '\n')
 
 
 addons = [GcsFront()]
