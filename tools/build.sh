@@ -8,7 +8,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 fpb=$VENV_ROOT/fpb/bin/fpb
-[ -x "$fpb" ] || die "fuel-plugin-builder is not installed: run tools/install-deps.sh"
+[ -x "$fpb" ] || die "fuel-plugin-builder is not installed: run tools/install-deps.sh build"
 output_dir=${OUTPUT_DIR:-$TOP}
 work=$(mktemp -d "${TMPDIR:-/tmp}/fpb-build.XXXXXX")
 trap 'rm -rf "$work"' EXIT

@@ -51,7 +51,19 @@ step "adding what a bare machine image has: make, git, CA certificates"
 in_fresh 'apt-get update -q && apt-get install -y -q --no-install-recommends make git ca-certificates' \
     >"$root.base.log" 2>&1 || die "base packages failed: see $root.base.log"
 
-step "running '$command' in the fresh system"
+installed_packages() { in_fresh "dpkg-query -W -f='\${Package}\n'" | sort; }
+installed_packages >"$root.before.txt"
+step "running '$command' in the fresh system, cloned under its /root (mode $(stat -c %a "$root/root"))"
 start=$(date +%s)
 in_fresh "cd /root/project && $command"
-step "'$command' passed on a fresh Debian 12 in $(( $(date +%s) - start )) s"
+elapsed=$(( $(date +%s) - start ))
+installed_packages >"$root.after.txt"
+comm -13 "$root.before.txt" "$root.after.txt" >"$root.added.txt"
+step "'$command' passed on a fresh Debian 12 in $elapsed s; it installed $(wc -l <"$root.added.txt") Debian packages"
+if [ "$command" = "make build" ]; then
+    # The build must not bring the test stack's packages onto the machine.
+    test_only=$(grep -v -e '^\s*#' -e '^\s*$' "$TOP/tools/apt-packages-test.txt" | sort \
+        | comm -12 - "$root.added.txt")
+    [ -z "$test_only" ] || die "'make build' installed test packages: $(echo $test_only)"
+    step "none of them is a test or service package (tools/apt-packages-test.txt)"
+fi

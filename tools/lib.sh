@@ -22,6 +22,11 @@ venv_is_current() {
 }
 new_venv() {
     step "creating the $1 environment in $VENV_ROOT/$1"
+    # What the script installs next comes from the package index alone,
+    # whatever pip configuration the machine has (extra indexes, find-links,
+    # constraints): the same pins give the same environment on a fresh machine.
+    export PIP_CONFIG_FILE=/dev/null
+    unset PIP_FIND_LINKS PIP_INDEX_URL PIP_EXTRA_INDEX_URL PIP_CONSTRAINT
     rm -rf "${VENV_ROOT:?}/$1"
     "$SYSTEM_PYTHON" -m venv "$VENV_ROOT/$1"
 }

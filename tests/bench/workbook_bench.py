@@ -20,7 +20,7 @@ What is measured, per way:
   - peak resident memory of Mistral (API, engine and executor run in one
     process on this stack), sampled every 0.2 s, and the script's own.
 
-Usage (inside tools/stack/in-namespace.sh, as `make bench` runs it):
+Usage (inside tools/stack/in-namespace.sh --isolated, as `make bench` runs it):
   workbook_bench.py [--volumes N] [--records M] [--poll-interval S] [--output FILE]
 The results go to FILE (tests/bench/results.md by default) as a Markdown
 table, and to FILE with .json for the raw figures.
@@ -364,6 +364,7 @@ def main():
         raw.write_text(json.dumps(results, indent=2) + '\n')
 
     stack = stack_module.Stack(STACK_DIR, osapi_max_limit=CINDER_PAGE_SIZE)
+    stack_module.interrupt_on_sigterm()
     stack.start()
     try:
         results = Bench(stack, log=stack_module.progress).run(

@@ -1,13 +1,15 @@
 """Fixtures of the system tests: the running stack and an operator's tools on it.
 
 The whole stack (tools/stack/stack.py) starts once for this directory; these tests
-must run inside tools/stack/in-namespace.sh, as `make test` and
-`make system-test` run them. A service that does not start fails every test
-with its log tail. The services' logs stay in .cache/system-test/logs.
+must run inside `tools/stack/in-namespace.sh --isolated`, as `make test` and
+`make system-test` run them. A stack that does not start ends the run at once,
+with the failing service's log tail: every test here needs it. The services'
+logs stay in .cache/system-test/logs (SYSTEM_TEST_STACK_DIR moves the stack).
 """
 
 import json
 import os
+import pathlib
 import subprocess
 import sys
 import time
@@ -24,7 +26,8 @@ from .api import Session  # noqa: E402
 from .volumes import Rbd, VolumeMaker  # noqa: E402
 from .workflows import Cinder, Mail, Mistral, secrets_of  # noqa: E402
 
-STACK_DIR = REPO / '.cache' / 'system-test'
+STACK_DIR = pathlib.Path(os.environ.get('SYSTEM_TEST_STACK_DIR',
+                                        REPO / '.cache' / 'system-test'))
 HERE = REPO / 'tests' / 'system'
 PYTHON = stack_module.PYTHON
 
@@ -32,17 +35,20 @@ PYTHON = stack_module.PYTHON
 @pytest.fixture(scope='package')
 def stack(request):
     running = stack_module.Stack(STACK_DIR)
-    # The stack's one line per stage shows while it starts, not only when
-    # a test fails.
+    # Ctrl-C and SIGTERM alike unwind through pytest's teardown, which stops it.
+    stack_module.interrupt_on_sigterm()
+    # The stack's one line per stage shows while it starts and stops, not
+    # only when a test fails.
     capture = request.config.pluginmanager.getplugin('capturemanager')
     try:
         with capture.global_and_fixture_disabled():
             running.start()
     except stack_module.StackError as error:
-        pytest.fail('the system-test stack did not start: {}\nlogs: {}'.format(
-            error, running.logs), pytrace=False)
+        pytest.exit('the system-test stack did not start: {}\nlogs: {}'.format(
+            error, running.logs), returncode=pytest.ExitCode.TESTS_FAILED)
     yield running
-    running.stop()
+    with capture.global_and_fixture_disabled():
+        running.stop()
     if request.session.testsfailed:
         print('\nsystem tests failed: the services\' logs are in {}'.format(running.logs))
 

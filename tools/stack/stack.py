@@ -5,10 +5,15 @@ RBD back end and the GCS backup driver, a GCS emulator behind a TLS front,
 Mistral with mistral-extra's OpenStack actions, and an SMTP server requiring
 STARTTLS and AUTH. Debian's packages, OpenStack under /usr/bin/python3.
 
-The stack must run in a private mount namespace (`unshare -m`): it mounts a
-tmpfs over the few system directories the services insist on (PRIVATE_DIRS),
-so the machine's own /etc and /var are never touched. Everything else lives in
-one directory, `root`, whose logs/ stay after a run for post-mortems.
+The stack must run in a private mount namespace (tools/stack/in-namespace.sh):
+it mounts a tmpfs over the few system directories the services insist on
+(PRIVATE_DIRS), so the machine's own /etc and /var are never touched. The
+tests and the benchmark add a private network and PID namespace
+(`--isolated`); the demo uses the machine's loopback and first checks that
+every port it needs is free. Everything else lives in one directory, `root`,
+whose logs/ stay after a run for post-mortems. Services that run as another
+user than root (PostgreSQL, RabbitMQ) keep their files in PRIVATE_DIRS only:
+`root` may be inside a directory only root can enter, such as /root.
 
 Each service is a mirakuru executor: started in its own session, waited for
 until ready (a dead process or a time-out fails with its log tail), stopped by
@@ -59,21 +64,23 @@ PLUGIN_PUPPET = TOP / 'deployment_scripts' / 'puppet'
 PORTS = {
     'postgres': 5432, 'epmd': 4369, 'rabbit': 5672, 'keystone': 5000,
     'cinder': 8776, 'mistral': 8989, 'image': 9292, 'gcs_emulator': 4443,
-    'gcs_front': 8888, 'smtp': 2525,
+    'gcs_front': 8888, 'smtp': 2525, 'ceph_mon': 6789, 'ceph_mon_v2': 3300,
 }
 # System directories written by services (or by the plugin's Puppet code, as
 # on a Fuel node) that cannot be pointed elsewhere, with the owner each needs.
 PRIVATE_DIRS = {
     '/etc/cinder': 'root', '/var/lib/cinder': 'cinder',
     '/etc/rabbitmq': 'rabbitmq', '/var/lib/rabbitmq': 'rabbitmq',
-    '/var/log/rabbitmq': 'rabbitmq',
+    '/var/log/rabbitmq': 'rabbitmq', '/var/lib/postgresql': 'postgres',
 }
+PG_DIR = pathlib.Path('/var/lib/postgresql')
 START_TIMEOUT = 120
 STOP_TIMEOUT = 30
 BUCKET = 'cinder-gcs-system-test'
 GCS_PROJECT = 'cinder-gcs-test'
 MAIL_FROM = 'backups@stack.test'
-# What this Zed stack sets differently from a Fuel 9 node (see interfaces.md).
+# What this Zed stack sets differently from a Fuel 9 node (the module's
+# Hiera overrides, deployment_scripts/puppet/modules/cinder_gcs/README.md).
 PUPPET_OVERRIDES = {
     'cinder_gcs_backup_driver': 'cinder.backup.drivers.gcs.GoogleBackupDriver',
     'cinder_gcs_install_client_libraries': False,
@@ -97,6 +104,27 @@ def tail(path, lines=40):
     except FileNotFoundError:
         return '(no log written)'
     return '\n'.join(text.splitlines()[-lines:])
+
+
+def ports_taken():
+    """The stack's ports something already listens on, on 127.0.0.1."""
+    taken = []
+    for name, port in PORTS.items():
+        with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind(('127.0.0.1', port))
+            except OSError:
+                taken.append('{} ({})'.format(port, name))
+    return taken
+
+
+def interrupt_on_sigterm():
+    """Let SIGTERM (a CI time-out, `kill`) unwind like Ctrl-C, through the
+    code that stops the stack, instead of ending Python on the spot."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt('SIGTERM')
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def port_open(port):
@@ -223,6 +251,12 @@ class Stack:
     def start(self):
         self.began = time.monotonic()
         self._check_namespace()
+        taken = ports_taken()
+        if taken:
+            raise StackError(
+                'ports the stack needs are taken on 127.0.0.1: {}. Stop what listens there '
+                '(`ss -ltnp` names it), or run the stack isolated (in-namespace.sh '
+                '--isolated, as the tests do); nothing was started'.format(', '.join(taken)))
         if self.root.exists():
             shutil.rmtree(self.root)
         self.logs.mkdir(parents=True)
@@ -238,11 +272,18 @@ class Stack:
             time.monotonic() - self.began, self.memory_report()))
 
     def stop(self):
+        pids = sorted({pid for service in self.services for pid in service.pids()})
         for service in reversed(self.services):
             progress('stopping {}'.format(service.name))
             service.stop()
         self.services = []
         self._kill_leftovers()
+        alive = [pid for pid in pids if psutil.pid_exists(pid)
+                 and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+        if alive:
+            progress('still running after the stop: PIDs {}'.format(alive))
+        else:
+            progress('stopped: {} processes ended'.format(len(pids)))
         for path in reversed(self.mounted):
             subprocess.run(['umount', path], check=False)
         self.mounted = []
@@ -314,11 +355,13 @@ class Stack:
         return target
 
     def run(self, name, cmd, input=None, env=None, user=None):
-        """Run a one-shot set-up command, its output appended to logs/NAME.log."""
+        """Run a one-shot set-up command, its output appended to logs/NAME.log.
+        Another user's command runs in /, which that user can always enter."""
         with open(self.logs / (name + '.log'), 'ab') as log:
             result = subprocess.run(
                 [str(c) for c in cmd], input=input, stdout=log, stderr=subprocess.STDOUT,
-                env=dict(os.environ, **(env or {})), user=user, timeout=START_TIMEOUT)
+                env=dict(os.environ, **(env or {})), user=user, timeout=START_TIMEOUT,
+                cwd='/' if user else None)
         if result.returncode:
             raise StackError('{} failed (exit {}): {}\n--- last lines of {} ---\n{}'.format(
                 name, result.returncode, ' '.join(map(str, cmd)),
@@ -410,31 +453,31 @@ class Stack:
         return [emulator, front]
 
     def _launch_postgres(self):
-        pg = self.path('postgres')
-        (pg / 'run').mkdir(parents=True)
-        shutil.chown(pg, 'postgres', 'postgres')
-        shutil.chown(pg / 'run', 'postgres', 'postgres')
+        """PostgreSQL runs as postgres: its data and socket live in the
+        namespace's private PG_DIR, never under `root`."""
+        (PG_DIR / 'run').mkdir()
+        shutil.chown(PG_DIR / 'run', 'postgres', 'postgres')
         self.run('postgres-initdb', [PG_BIN / 'initdb', '--no-sync', '-U', 'postgres',
                                      '--auth-local=trust', '--auth-host=scram-sha-256',
-                                     '-D', pg / 'data'], user='postgres')
+                                     '-D', PG_DIR / 'data'], user='postgres')
         return self.launch('postgres', [
-            PG_BIN / 'postgres', '-D', pg / 'data', '-k', pg / 'run',
+            PG_BIN / 'postgres', '-D', PG_DIR / 'data', '-k', PG_DIR / 'run',
             '-c', 'listen_addresses=127.0.0.1', '-p', PORTS['postgres'],
             # A throwaway database: durability costs only time here.
             '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
-            lambda: port_open(PORTS['postgres']), user='postgres')
+            lambda: port_open(PORTS['postgres']), user='postgres', cwd='/')
 
     def psql(self, sql):
-        self.run('psql', ['psql', '-v', 'ON_ERROR_STOP=1', '-q', '-h', self.path('postgres', 'run'),
+        self.run('psql', ['psql', '-v', 'ON_ERROR_STOP=1', '-q', '-h', PG_DIR / 'run',
                           '-p', PORTS['postgres'], '-U', 'postgres', '-f', '-'],
                  input=sql.encode(), user='postgres')
 
     def query(self, database, sql):
         """One value from a service's database, as text."""
         return subprocess.run(
-            ['psql', '-At', '-h', str(self.path('postgres', 'run')), '-p', str(PORTS['postgres']),
+            ['psql', '-At', '-h', str(PG_DIR / 'run'), '-p', str(PORTS['postgres']),
              '-U', 'postgres', '-d', database, '-c', sql], capture_output=True, text=True,
-            user='postgres').stdout.strip()
+            user='postgres', cwd='/').stdout.strip()
 
     def _create_databases(self):
         self.psql(''.join(
@@ -588,7 +631,7 @@ class Stack:
         """Apply the plugin's own deployment task, as Fuel does on a node.
 
         What differs from a Fuel 9 node goes through the Hiera overrides the
-        module offers (interfaces.md), not through edits: Zed's driver path,
+        module offers (its README.md), not through edits: Zed's driver path,
         Debian's Google client libraries instead of the bundled Python 2.7
         ones, and no service restart (the stack starts cinder-backup after)."""
         self.settings = self.plugin_settings()
@@ -709,7 +752,11 @@ def demo_start(root):
         raise SystemExit('a demo stack is already running: make demo-stop first')
     import demo  # the workbook part; it imports this module
     stack = Stack(root)
-    stack.start()
+    interrupt_on_sigterm()
+    try:
+        stack.start()
+    except StackError as error:
+        raise SystemExit('the demo stack did not start: {}'.format(error)) from None
     try:
         demo.run_workbook_demo(stack)
     except BaseException:
