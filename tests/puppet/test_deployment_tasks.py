@@ -16,8 +16,8 @@ TASKS = {task['id']: task for task in
          yaml.safe_load((REPO / 'deployment_tasks.yaml').read_text())}
 CONTROLLERS = ['primary-controller', 'controller']
 
-# task: (roles, runs after, runs before); Fuel's task ids as in
-# fuel-library stable/mitaka (see the comment in deployment_tasks.yaml).
+# task: (roles, runs after, runs before); Fuel's task ids as in Fuel 9's
+# fuel-library (see the comment in deployment_tasks.yaml).
 PLACEMENT = {
     'cinder-gcs-backup-ceph': (CONTROLLERS, ['openstack-cinder'], ['deploy_end']),
     'cinder-gcs-backup-lvm': (['cinder'], ['top-role-cinder'],
@@ -41,6 +41,16 @@ def test_task_manifest_is_in_the_package(task_id):
     assert (scripts / parameters['puppet_manifest']).is_file()
     assert parameters['puppet_modules'].split(':')[0] == 'puppet/modules'
     assert (scripts / 'puppet/modules/cinder_gcs/manifests/init.pp').is_file()
+
+
+@pytest.mark.parametrize('task_id', sorted(PLACEMENT))
+def test_task_manifest_marks_its_part_of_puppet_log(task_id):
+    """Fuel 9's own tasks open with notice('MODULAR: ...'): an operator finds
+    each task's part of a node's puppet.log by that line."""
+    manifest = TASKS[task_id]['parameters']['puppet_manifest']
+    code = [line for line in (REPO / 'deployment_scripts' / manifest).read_text().splitlines()
+            if line and not line.startswith('#')]
+    assert code[0] == "notice('MODULAR: {}/{}')".format(PLUGIN_NAME, manifest.split('/')[-1])
 
 
 def node_data(node, enabled):

@@ -1,5 +1,7 @@
 # Task cinder-gcs-backup-ceph (controllers) and cinder-gcs-backup-lvm
 # (cinder nodes): configure cinder-backup for Google Cloud Storage.
+notice('MODULAR: fuel-plugin-cinder-gcs/cinder_gcs_backup.pp')
+
 include cinder_gcs::params
 
 class { 'cinder_gcs':
