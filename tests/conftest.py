@@ -1,4 +1,5 @@
-"""Fixtures shared by every test: the repository, its tools and the built RPM."""
+"""Fixtures shared by every test: the repository, its tools, the built RPM
+and the Python 2.7 of a Fuel 9 node."""
 
 import json
 import os
@@ -10,6 +11,9 @@ import yaml
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 VENV_ROOT = REPO / '.venv'
+# Made by tools/install-py27.sh.
+NODE_PYTHON = VENV_ROOT / 'py27-node'
+MITAKA_CINDER = VENV_ROOT / 'mitaka-cinder'
 PLUGIN_NAME = 'fuel-plugin-cinder-gcs'
 PLUGIN_DIR_ON_MASTER = 'var/www/nailgun/plugins/fuel-plugin-cinder-gcs-1.0'
 # Defaults of Mitaka's GCS backup driver (cinder/backup/drivers/google.py);
@@ -50,6 +54,17 @@ def fpb():
     path = VENV_ROOT / 'fpb' / 'bin' / 'fpb'
     if not path.exists():
         pytest.fail('fuel-plugin-builder is missing: run tools/install-deps.sh')
+    return path
+
+
+@pytest.fixture(scope='session')
+def fpb_py27():
+    """fuel-plugin-builder 4.2.0 as released, on Python 2.7
+    (tools/install-fpb-py27.sh)."""
+    path = VENV_ROOT / 'fpb-py27' / 'bin' / 'fpb'
+    if not path.exists():
+        pytest.fail('fuel-plugin-builder on Python 2.7 is missing: '
+                    'run tools/install-deps.sh')
     return path
 
 
@@ -121,3 +136,33 @@ def service_account_key(tmp_path_factory):
             '.gserviceaccount.com',
     }
     return json.dumps(key, indent=2) + '\n'
+
+
+def offline_pip_env(home, **extra):
+    """pip with no configuration of this machine (its mirrors and extra
+    find-links would hide a missing file) and a HOME of the test's own
+    (pip 1.5 writes ~/.pip/pip.log)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith('PIP_')}
+    env.update(PIP_CONFIG_FILE=os.devnull, HOME=str(home), **extra)
+    return env
+
+
+def _tool_environment(venv, executable):
+    path = venv / 'bin' / executable
+    if not path.exists():
+        pytest.fail('{} is missing: run tools/install-deps.sh'.format(path))
+    return venv
+
+
+@pytest.fixture(scope='session')
+def node_python():
+    """Python 2.7 with Ubuntu 14.04's pip 1.5.4 and setuptools 3.3 and
+    nothing else, standing in for a Fuel 9 node's /usr/bin/python and pip.
+    Installing with --target leaves it as it is."""
+    return _tool_environment(NODE_PYTHON, 'pip')
+
+
+@pytest.fixture(scope='session')
+def mitaka_cinder():
+    """Python 2.7 with cinder 8.1.1 (Mitaka) at Mitaka's upper-constraints."""
+    return _tool_environment(MITAKA_CINDER, 'python')

@@ -3,12 +3,14 @@
 #
 # fpb packages every file of the directory it builds, so the payload listed
 # in tools/package-files.txt is staged into a work directory first.
-# OUTPUT_DIR (default: the repository root) receives the RPM.
+# OUTPUT_DIR (default: the repository root) receives the RPM. FPB names
+# another fuel-plugin-builder to run on the same staging (the tests build
+# with the released one on Python 2.7 too, .venv/fpb-py27/bin/fpb).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-fpb=$VENV_ROOT/fpb/bin/fpb
-[ -x "$fpb" ] || die "fuel-plugin-builder is not installed: run tools/install-deps.sh build"
+fpb=${FPB:-$VENV_ROOT/fpb/bin/fpb}
+[ -x "$fpb" ] || die "no fuel-plugin-builder at $fpb: run tools/install-deps.sh build (test, for .venv/fpb-py27)"
 output_dir=${OUTPUT_DIR:-$TOP}
 work=$(mktemp -d "${TMPDIR:-/tmp}/fpb-build.XXXXXX")
 trap 'rm -rf "$work"' EXIT

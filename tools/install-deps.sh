@@ -2,7 +2,9 @@
 # Install what the build, or the tests, need on a Debian 12 machine:
 #   tools/install-deps.sh build   the RPM tools and fuel-plugin-builder only
 #   tools/install-deps.sh [test]  that, plus Puppet, the docs toolchain, the
-#                                 workbook parsers and the system-test stack
+#                                 workbook parsers, the Python 2.7
+#                                 environments (Fuel 9's side, the released
+#                                 fuel-plugin-builder) and the system-test stack
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -55,6 +57,8 @@ if ! venv_is_current test "$requirements"; then
     venv_done test "$requirements"
 fi
 "$TOP/tools/install-mistral-parsers.sh"
+"$TOP/tools/install-py27.sh"
+"$TOP/tools/install-fpb-py27.sh"
 "$TOP/tools/fetch-storage-discovery.sh"
 "$TOP/tools/install-stack.sh"
 "$TOP/tools/install-docs.sh"

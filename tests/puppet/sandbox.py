@@ -1,4 +1,5 @@
-"""Runs the real `puppet apply` on the plugin's manifests inside a mount
+"""Runs the real `puppet apply` on the plugin's manifests (and other
+commands that need the node's files where the node has them) inside a mount
 namespace, so that what Puppet writes lands in a per-test directory and
 nothing on the test machine changes.
 
@@ -145,6 +146,23 @@ class Sandbox:
                   for name in ('passwd', 'group')]
         return pairs
 
+    def in_node(self, command):
+        """The command line that runs a command with the node's view of the
+        file system (the sandbox's directories mounted where the node has
+        them), as the same process: killing it kills the command."""
+        for _, target in self._mounts():
+            if not os.path.exists(target):
+                os.makedirs(target)
+        script = ['set -e']
+        script += ['mount --bind {} {}'.format(shlex.quote(str(source)), shlex.quote(target))
+                   for source, target in self._mounts()]
+        script.append('exec ' + ' '.join(shlex.quote(str(part)) for part in command))
+        return ['unshare', '--mount', '--propagation', 'private', 'bash', '-c', '\n'.join(script)]
+
+    def run(self, command, env=None, timeout=300):
+        return subprocess.run(self.in_node(command), capture_output=True, text=True,
+                              timeout=timeout, env=dict(env or os.environ, LANG='C.UTF-8'))
+
     def apply(self, manifest, hiera, *extra_args, env=None):
         """Apply one of the plugin's task manifests with this Hiera data;
         env: the environment of Puppet (and of the commands it runs)."""
@@ -153,9 +171,6 @@ class Sandbox:
         reports = self.puppet_dir / 'reports'
         for old in reports.rglob('*.yaml'):
             old.unlink()
-        for _, target in self._mounts():
-            if not os.path.exists(target):
-                os.makedirs(target)
         puppet = [
             PUPPET, 'apply', '--detailed-exitcodes', '--color=false',
             '--modulepath', '{}:{}'.format(self.plugin_modules, self.modules),
@@ -167,15 +182,7 @@ class Sandbox:
             '--rundir', str(self.puppet_dir / 'run'),
             '--reports', 'store', '--reportdir', str(reports),
             *extra_args, str(self.plugin_modules.parent / 'manifests' / manifest)]
-        script = ['set -e']
-        script += ['mount --bind {} {}'.format(shlex.quote(str(source)), shlex.quote(target))
-                   for source, target in self._mounts()]
-        script.append('exec ' + ' '.join(map(shlex.quote, puppet)))
-        result = subprocess.run(
-            ['unshare', '--mount', '--propagation', 'private',
-             'bash', '-c', '\n'.join(script)],
-            capture_output=True, text=True, timeout=300,
-            env=dict(env or os.environ, LANG='C.UTF-8'))
+        result = self.run(puppet, env=env)
         report_files = list(reports.rglob('*.yaml'))
         assert len(report_files) <= 1, report_files
         return Apply(result.returncode, result.stdout, result.stderr,

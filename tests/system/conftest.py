@@ -164,6 +164,13 @@ def gcs(stack):
             lines = stack.gcs_requests.read_text().splitlines()
             return [json.loads(line) for line in lines]
 
+        def bucket_creations(self, bucket):
+            """What the driver asked Google to create this bucket with (the
+            emulator keeps neither location nor storage class)."""
+            return [request['body'] for request in self.requests()
+                    if request['method'] == 'POST' and request['path'].startswith('/storage/v1/b?')
+                    and request['body']['name'] == bucket]
+
         def object_names(self, bucket, prefix=''):
             listed = self.get('/b/{}/o?prefix={}'.format(bucket, prefix))
             return sorted(item['name'] for item in listed.get('items', []))

@@ -16,12 +16,9 @@ def test_full_and_incremental_backups_restore_the_same_bytes(stack, volumes, rbd
 
     full = volumes.backup(source, 'backup-cycle-full')
 
-    # The emulator ignores these, so check what the driver asked Google for.
-    bucket_created = [request['body'] for request in gcs.requests()
-                      if request['method'] == 'POST' and request['path'].startswith('/storage/v1/b?')]
-    assert bucket_created == [{'name': bucket,
-                               'location': stack.settings['backup_gcs_bucket_location'],
-                               'storageClass': stack.settings['backup_gcs_storage_class']}]
+    assert gcs.bucket_creations(bucket) == [{
+        'name': bucket, 'location': stack.settings['backup_gcs_bucket_location'],
+        'storageClass': stack.settings['backup_gcs_storage_class']}]
     full_objects = gcs.object_names(bucket, 'volume_{}/'.format(source))
     assert any(full in name for name in full_objects), full_objects
     object_size = int(stack.settings['backup_gcs_object_size'])

@@ -3,7 +3,9 @@
 Run by `mitmdump -s gcs_front.py` as the https proxy of cinder-backup only.
 mitmproxy terminates TLS with its throwaway per-run CA (trusted by the driver
 through HTTPLIB2_CA_CERTS), so this addon sees the driver's plain requests:
-- the OAuth2 token request (the test key's token_uri, Google's own) gets a token,
+- the OAuth2 token request (the test key's token_uri, Google's own, or the
+  www.googleapis.com endpoint that oauth2client 3, bundled for Mitaka, uses
+  once the credentials are scoped) gets a token,
 - the storage v1 discovery document is served from a local copy (Debian's
   googleapiclient 1.7 always fetches it),
 - storage JSON API calls go to fake-gcs-server over plain http, keeping the
@@ -32,6 +34,7 @@ import re
 from mitmproxy import ctx, http
 
 TOKEN_HOST = 'oauth2.googleapis.com'
+LEGACY_TOKEN = ('www.googleapis.com', '/oauth2/v4/token')
 DISCOVERY = ('www.googleapis.com', '/discovery/v1/apis/storage/v1/rest')
 STORAGE_HOSTS = {'storage.googleapis.com', 'www.googleapis.com'}
 
@@ -81,7 +84,7 @@ class GcsFront:
 
     def request(self, flow):
         request = flow.request
-        if request.host == TOKEN_HOST:
+        if request.host == TOKEN_HOST or (request.host, request.path) == LEGACY_TOKEN:
             flow.response = _json_response(200, {
                 'access_token': 'test-stack-token', 'expires_in': 3600,
                 'token_type': 'Bearer'})

@@ -563,7 +563,8 @@ class Stack:
         self.run('keystone-manage', manage + ['credential_setup'] + owner)
         url = 'http://127.0.0.1:{}/v3/'.format(PORTS['keystone'])
         self.run('keystone-manage', manage + [
-            'bootstrap', '--bootstrap-password', self.passwords['admin'],
+            # One argument: a random password may start with '-'.
+            'bootstrap', '--bootstrap-password=' + self.passwords['admin'],
             '--bootstrap-region-id', 'RegionOne', '--bootstrap-admin-url', url,
             '--bootstrap-internal-url', url, '--bootstrap-public-url', url])
         return self.launch('keystone', [PYTHON, HERE / 'keystone_wsgi.py', PORTS['keystone'], conf],

@@ -9,7 +9,8 @@
 # files pre_build_hook downloaded. Every file must match a pinned hash and
 # every pin must have its file: the node's pip (1.5.4 on Ubuntu 14.04)
 # checks no hashes and would pick any other file it found there.
-# Runs under Ubuntu 14.04's bash and coreutils.
+# Runs under Ubuntu 14.04's bash and coreutils, with its pip 1.5.4 and
+# setuptools 3.3.
 set -euo pipefail
 
 action=$1 dists=$2 target=${3:-}
@@ -45,7 +46,14 @@ case $action in
         # the previous libraries in place.
         rm -rf "$target.new"
         mkdir -p "$(dirname "$target")"
-        "$pip" install --no-index --find-links "$dists" --target "$target.new" "${dist_files[@]}"
+        # --no-deps: the files are the whole closure, and pip 1.5 stops at a
+        # file given by path that another file's requirement also names
+        # ("Double requirement given").
+        if ! "$pip" install --no-index --no-deps --target "$target.new" "${dist_files[@]}"; then
+            rm -rf "$target.new"
+            echo "ERROR: $pip could not install the Google client libraries of $dists into $target (output above)" >&2
+            exit 1
+        fi
         cp "$requirements" "$target.new/$(basename "$stamp")"
         rm -rf "$target.old"
         if [ -e "$target" ]; then mv "$target" "$target.old"; fi

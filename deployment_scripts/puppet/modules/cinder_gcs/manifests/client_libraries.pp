@@ -4,7 +4,7 @@
 # (google-api-python-client 1.5.x, oauth2client and their dependencies)
 # from the distributions bundled in this module: pip --no-index, after
 # checking every file against the hashes pinned in requirements.txt. The
-# node needs no internet access.
+# node needs no access to PyPI.
 #
 # They go into a directory of their own that only cinder-backup sees
 # (PYTHONPATH in its environment file): Ubuntu's older python-six,
@@ -20,18 +20,31 @@
 # [*pip*]
 #   (required) The pip of the Python that runs cinder-backup.
 #
+# [*pip_package*]
+#   (required) Package that provides that pip, installed first: Fuel 9
+#   provisions nodes without it (their mirror has it). false when the pip
+#   comes from elsewhere.
+#
 # [*backup_service_defaults*]
 #   (required) Environment file sourced by the cinder-backup service.
 #
 class cinder_gcs::client_libraries (
   $target,
   $pip,
+  $pip_package,
   $backup_service_defaults,
 ) {
   $module_dir = get_module_path($module_name)
   $files      = "${module_dir}/files"
   $installer  = "${files}/install_python_libs.sh"
   $dists      = "${files}/python-libs"
+
+  if $pip_package {
+    package { $pip_package:
+      ensure => installed,
+      before => Exec['cinder-gcs-install-client-libraries'],
+    }
+  }
 
   exec { 'cinder-gcs-install-client-libraries':
     command   => "${installer} install ${dists} ${target} ${pip}",
@@ -48,6 +61,6 @@ class cinder_gcs::client_libraries (
     path    => $backup_service_defaults,
     line    => "export PYTHONPATH=${target}",
     match   => '^export PYTHONPATH=',
-    require => File[$backup_service_defaults],
+    require => [File[$backup_service_defaults], Exec['cinder-gcs-install-client-libraries']],
   }
 }

@@ -15,7 +15,7 @@
 #
 # [*apache_reload*]
 #   (optional) Command that reloads Apache.
-#   Defaults to '/usr/sbin/service apache2 reload'.
+#   Defaults to Fuel 9's 'sleep 30 && apachectl graceful || apachectl restart'.
 #
 class cinder_gcs::horizon (
   $local_settings = $cinder_gcs::params::local_settings,

@@ -50,6 +50,10 @@
 # [*pip*]
 #   (optional) The pip that installs the libraries. Defaults to '/usr/bin/pip'.
 #
+# [*pip_package*]
+#   (optional) Package installed first, which provides that pip, or false.
+#   Defaults to 'python-pip'.
+#
 class cinder_gcs (
   $settings,
   $backup_driver            = $cinder_gcs::params::backup_driver,
@@ -60,6 +64,7 @@ class cinder_gcs (
   $backup_service_defaults  = $cinder_gcs::params::backup_service_defaults,
   $libraries_dir            = $cinder_gcs::params::libraries_dir,
   $pip                      = $cinder_gcs::params::pip,
+  $pip_package              = $cinder_gcs::params::pip_package,
 ) inherits cinder_gcs::params {
 
   cinder_gcs_validate_settings($settings)
@@ -93,9 +98,14 @@ class cinder_gcs (
     class { 'cinder_gcs::client_libraries':
       target                  => $libraries_dir,
       pip                     => $pip,
+      pip_package             => $pip_package,
       backup_service_defaults => $backup_service_defaults,
     }
     contain 'cinder_gcs::client_libraries'
+    # cinder.conf names the GCS driver only once its libraries are in place:
+    # a failed install leaves cinder.conf as it was, and cinder-backup keeps
+    # starting (the driver is imported at start).
+    Class['cinder_gcs::client_libraries'] -> Class['cinder_gcs::config']
   }
 
   if $manage_service {

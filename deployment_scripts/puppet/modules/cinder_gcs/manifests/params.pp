@@ -17,6 +17,10 @@ class cinder_gcs::params {
   $backup_service_defaults  = '/etc/default/cinder-backup'
   $libraries_dir            = '/usr/lib/fuel-plugin-cinder-gcs/python2.7'
   $pip                      = '/usr/bin/pip'
+  $pip_package              = 'python-pip'
   $local_settings           = '/etc/openstack-dashboard/local_settings.py'
-  $apache_reload            = '/usr/sbin/service apache2 reload'
+  # As Fuel 9 restarts Apache (fuel-library's tweaks::apache_wrappers,
+  # which its horizon task includes): on controllers Apache serves Keystone
+  # too, and a graceful restart lets the requests in flight finish.
+  $apache_reload            = 'sleep 30 && apachectl graceful || apachectl restart'
 }
