@@ -61,11 +61,7 @@ def fpb():
 def fpb_py27():
     """fuel-plugin-builder 4.2.0 as released, on Python 2.7
     (tools/install-fpb-py27.sh)."""
-    path = VENV_ROOT / 'fpb-py27' / 'bin' / 'fpb'
-    if not path.exists():
-        pytest.fail('fuel-plugin-builder on Python 2.7 is missing: '
-                    'run tools/install-deps.sh')
-    return path
+    return _tool_environment(VENV_ROOT / 'fpb-py27', 'fpb') / 'bin' / 'fpb'
 
 
 @pytest.fixture(scope='session')
