@@ -45,8 +45,10 @@ system-test: deps
 bench: deps
 	$(IN_ISOLATED_NAMESPACE) .venv/test/bin/python tests/bench/workbook_bench.py $(BENCH_ARGS)
 
+# ENGINE=mitaka: Mistral 2.0.0 and Mitaka's CLI, as on a Fuel 9 controller.
+ENGINE ?= zed
 demo: deps
-	$(IN_STACK_NAMESPACE) .venv/test/bin/python tools/stack/stack.py start $(DEMO_DIR)
+	$(IN_STACK_NAMESPACE) .venv/test/bin/python tools/stack/stack.py start $(DEMO_DIR) $(ENGINE)
 
 demo-stop:
 	.venv/test/bin/python tools/stack/stack.py stop $(DEMO_DIR)

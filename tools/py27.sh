@@ -111,12 +111,17 @@ py27_fetch_wheels() {
 
 # new_py27_venv NAME PYTHON PIP_REQUIREMENTS: a virtualenv of PYTHON under
 # $VENV_ROOT with only the packaging tools PIP_REQUIREMENTS pins, and none of
-# the host's pip configuration.
+# the host's pip configuration; what the caller compiles next finds the
+# interpreter's headers.
 new_py27_venv() {
     local name=$1 python=$2 tools=$3 venv=$VENV_ROOT/$1
     step "creating the Python 2.7 environment $name in $venv"
     export PIP_CONFIG_FILE=/dev/null PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_PYTHON_VERSION_WARNING=1
     unset PIP_FIND_LINKS PIP_INDEX_URL PIP_EXTRA_INDEX_URL PIP_CONSTRAINT
+    if [ "$python" = "$BULLSEYE_ROOT/usr/bin/python2.7" ]; then
+        # Debian's pyconfig.h includes its multiarch copy by that path.
+        export CFLAGS="-I$BULLSEYE_ROOT/usr/include${CFLAGS:+ $CFLAGS}"
+    fi
     rm -rf "$venv"
     PYTHONPATH=$PY27_WHEELS/virtualenv-16.7.12-py2.py3-none-any.whl PYENV_VERSION=2.7.18 \
         "$python" -m virtualenv -q --no-download --no-pip --no-setuptools --no-wheel "$venv" >/dev/null

@@ -136,7 +136,7 @@ class Bench:
         self.log = log
         self.sessions = {user: Session(stack, user) for user in ('admin', *stack_module.USERS)}
         self.admin = self.sessions['admin']
-        self.mistral = Mistral(self.admin, stack)
+        self.mistral = Mistral(self.admin, stack, 'zed')
         self.access_log = AccessLog(stack.logs / 'cinder-api.log')
         mistral_service = next(s for s in stack.services if s.name == 'mistral')
         self.mistral_pids = mistral_service.pids
@@ -167,7 +167,7 @@ class Bench:
     def plain_script(self, *args):
         completed = subprocess.run(
             [stack_module.PYTHON, str(PLAIN_SCRIPT), *map(str, args)], capture_output=True,
-            text=True, env=dict(os.environ, **self.stack.credentials('admin')))
+            text=True, env=dict(os.environ, **self.stack.credentials('admin', 'zed')))
         if completed.returncode:
             raise BenchError('plain_backup_loop.py {} failed:\n{}'.format(
                 args[0], completed.stderr[-3000:]))

@@ -105,8 +105,9 @@ class Session:
                 return items
             marker = page[key][-1]['id']
 
-    def mistral(self, method, path, body=None, text=None, **query):
-        url = _url(stack_module.PORTS['mistral'], '/v2' + path)
+    def mistral(self, engine, method, path, body=None, text=None, **query):
+        """A request to the Mistral ENGINE (a key of the stack's ENGINES)."""
+        url = _url(stack_module.ENGINES[engine]['port'], '/v2' + path)
         if query:
             url += '?' + urllib.parse.urlencode(query)
         return self.request(method, url, body, text)

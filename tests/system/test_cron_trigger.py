@@ -1,8 +1,6 @@
 """A cron trigger created as the guide shows starts the backup on its own."""
 
 import json
-import os
-import subprocess
 
 import pytest
 
@@ -12,13 +10,9 @@ TRIGGER = 'system_test_every_minute'
 
 
 @pytest.fixture
-def trigger_cli(stack):
+def trigger_cli(admin_cli):
     def cli(*args):
-        result = subprocess.run(['openstack', 'cron', 'trigger', *args], capture_output=True,
-                                text=True, timeout=120,
-                                env=dict(os.environ, **stack.credentials('admin')))
-        assert result.returncode == 0, result.stderr
-        return result.stdout
+        return admin_cli.run('cron', 'trigger', *args)
     yield cli
     listed = cli('list', '-f', 'value', '-c', 'Name').split()
     if TRIGGER in listed:
@@ -26,20 +20,18 @@ def trigger_cli(stack):
 
 
 def test_cron_trigger_starts_a_backup_with_the_mail_environment(mistral, fleet, trigger_cli,
-                                                                 sessions, mail):
+                                                                 mail):
     mistral.ensure_workbook()
     workflow = WORKBOOK_NAME + '.create_backups_workflow'
-    before = {execution['id'] for execution in sessions['admin'].mistral(
-        'GET', '/executions', workflow_name=workflow, limit=1000)['executions']}
+    before = {execution['id'] for execution in mistral.executions_of('create_backups_workflow')}
     # The guide's command, every minute instead of nightly.
     trigger_cli('create', '--pattern', '* * * * *', TRIGGER, workflow, json.dumps({
         'volumes_id_list': [fleet.a2], 'report_to_list': [REPORT_TO], 'poll_interval': 1}),
         '--params', json.dumps({'env': MAIL_ENV}))
 
     def started():
-        return [execution['id'] for execution in sessions['admin'].mistral(
-            'GET', '/executions', workflow_name=workflow, limit=1000)['executions']
-            if execution['id'] not in before]
+        return [execution['id'] for execution in mistral.executions_of('create_backups_workflow')
+                if execution['id'] not in before]
     execution_id = wait_until('the trigger to start an execution', started, 90, interval=3)[0]
     # Deleting the trigger deletes its Keystone trust, which its running
     # execution still uses: delete it only once the run is over.

@@ -95,7 +95,7 @@ class Walkthrough:
 
     def source_openrc(self):
         """`source /root/openrc`: the stack's admin credentials."""
-        self.env = dict(os.environ, **self.stack.credentials('admin'))
+        self.env = dict(os.environ, **self.stack.credentials('admin', 'zed'))
 
     def shell(self, command):
         if command == 'source /root/openrc':
@@ -127,7 +127,7 @@ class Walkthrough:
         <EXECUTION_ID>, and the operator waits for its end."""
         created = fields(output)
         assert created['State'] == 'RUNNING'
-        execution = Mistral(self.admin, self.stack, set_up=False).wait(
+        execution = Mistral(self.admin, self.stack, 'zed', set_up=False).wait(
             created['ID'], EXECUTION_TIMEOUT)
         self.values['EXECUTION_ID'] = execution.id
         self.executions.append((created['Workflow name'], execution))
@@ -136,7 +136,7 @@ class Walkthrough:
 
 @pytest.fixture
 def walkthrough(stack, sessions, fleet, fuel_master, tmp_path, new_volumes):
-    admin = Mistral(sessions['admin'], stack, set_up=False)
+    admin = Mistral(sessions['admin'], stack, 'zed', set_up=False)
     admin.delete_workbook()
     admin.delete_workflows()
     admin.delete_mail_env()
@@ -218,7 +218,7 @@ def backups_ran(walkthrough, output, cinder, mail, **_):
     assert sorted(entry['backup_id'] for entry in execution.volumes.values()) == sorted(backups)
     assert all(backup['status'] == 'available' for backup in backups.values())
     cinder.assert_no_snapshot_left()
-    inputs = json.loads(walkthrough.admin.mistral('GET', '/executions/' + execution.id)['input'])
+    inputs = json.loads(walkthrough.admin.mistral('zed', 'GET', '/executions/' + execution.id)['input'])
     if inputs.get('volumes_id_list'):
         volume_id = walkthrough.values['VOLUME_ID']
         assert set(execution.volumes) == {volume_id}
@@ -262,7 +262,7 @@ def restore_ran(walkthrough, output, cinder, **_):
     assert execution.state == 'SUCCESS', execution
     volume = cinder.volume(execution.output['volume_id'])
     assert volume['status'] == 'available'
-    inputs = json.loads(walkthrough.admin.mistral('GET', '/executions/' + execution.id)['input'])
+    inputs = json.loads(walkthrough.admin.mistral('zed', 'GET', '/executions/' + execution.id)['input'])
     if inputs['name']:
         assert volume['name'] == 'restored-volume'
     else:
@@ -320,7 +320,7 @@ def trigger_deleted(walkthrough, output, **_):
 
 
 def workbook_deleted(walkthrough, output, **_):
-    assert not Mistral(walkthrough.admin, walkthrough.stack).has(WORKBOOK_NAME)
+    assert not Mistral(walkthrough.admin, walkthrough.stack, 'zed').has(WORKBOOK_NAME)
 
 
 EXPECTED = [

@@ -6,23 +6,13 @@ output or mail. The seed's way, the settings written into the workbook's
 placeholders, still sends the report when no environment is given.
 """
 
-import os
-import subprocess
-
 import pytest
 
 from .workflows import FAST, REPORT_TO, WORKBOOK, WORKBOOK_NAME, Mistral, assert_no_secret_in
 
 
-def cli(stack, *args):
-    """An `openstack` command as admin, as an operator reads what Mistral keeps."""
-    result = subprocess.run(['openstack', *args], capture_output=True, text=True, timeout=120,
-                            env=dict(os.environ, **stack.credentials('admin')))
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def test_password_from_the_environment_shows_nowhere(stack, mistral, fleet, mail, secrets):
+@pytest.mark.zed
+def test_password_from_the_environment_shows_nowhere(admin_cli, mistral, fleet, mail, secrets):
     run = mistral.run('create_backups_workflow', dict(
         FAST, volumes_id_list=[fleet.b1], report_to_list=[REPORT_TO]))
     assert run.state == 'SUCCESS', run
@@ -30,23 +20,28 @@ def test_password_from_the_environment_shows_nowhere(stack, mistral, fleet, mail
     report = mail.report(run.id)
     assert report['From'] == mistral.mail_settings()['from_addr']
     shown = {
-        'workbook show': cli(stack, 'workbook', 'show', WORKBOOK_NAME),
-        'execution show': cli(stack, 'workflow', 'execution', 'show', run.id),
-        'execution output show': cli(stack, 'workflow', 'execution', 'output', 'show', run.id),
-        'task and action executions': mistral.exposed_text(run.id),
+        'workbook show': admin_cli.run('workbook', 'show', WORKBOOK_NAME),
+        'execution show': admin_cli.run('workflow', 'execution', 'show', run.id),
+        'the execution, task and action records': mistral.exposed_text(run.id),
         'the report': mail.text(report),
     }
+    # Mitaka's CLI cannot reach its `workflow execution show output` (cliff
+    # 2.0.0 takes the shortest matching command, `workflow execution show`):
+    # there the output is read through the API only, in the records above.
+    if mistral.engine != 'mitaka':
+        shown['execution output show'] = admin_cli.run(
+            'workflow', 'execution', 'output', 'show', run.id)
     for where, text in shown.items():
         assert_no_secret_in(text, secrets, where)
 
 
 @pytest.fixture
-def seed_workbook(stack, sessions):
+def seed_workbook(stack, sessions, engine):
     """bob's workbook, with the mail settings written into its placeholders
     as the seed's guide has the operator edit it; deleted afterwards. (In
     its own project: Zed's Mistral fails an admin's `workbook update` while
     another project holds a workbook of the same name.)"""
-    bob = Mistral(sessions['bob'], stack, set_up=False)
+    bob = Mistral(sessions['bob'], stack, engine, set_up=False)
     settings = bob.mail_settings()
     text = WORKBOOK.read_text()
     for placeholder, name in (("'<USERNAME>@<DOMAIN>'", 'from_addr'),
@@ -54,7 +49,7 @@ def seed_workbook(stack, sessions):
                               ("'<PASSWORD>'", 'smtp_password')):
         assert text.count(placeholder) == 1, placeholder
         text = text.replace(placeholder, "'{}'".format(settings[name]))
-    bob.api.mistral('POST', '/workbooks', text=text)
+    bob.call('POST', '/workbooks', text=text)
     yield bob
     bob.delete_workbook()
 
@@ -86,6 +81,12 @@ def test_refused_login_fails_the_run_without_showing_the_password(wrong_password
     assert run.state == 'ERROR'
     assert run.outcomes() == {fleet.b1: 'backed_up'}
     assert 'fail_on_undelivered_report' in run.state_info
-    exposed = mistral.exposed_text(run.id)
-    assert_no_secret_in(exposed, dict(secrets, **{'wrong SMTP password': wrong_password}),
-                        'the execution')
+    records = mistral.exposed_records(run.id)
+    showing = {where for where, text in records if wrong_password in text}
+    # Mistral 2.0.0 copies the failed std.email's parameters into its error,
+    # which climbs to the report's sub-workflow and its task: the places
+    # doc/limitations.rst names. The workbook shows it nowhere else.
+    assert showing == ({'task send_mail', 'action of task send_mail',
+                        'execution send_report_workflow', 'task send_backup_report'}
+                       if mistral.engine == 'mitaka' else set())
+    assert_no_secret_in('\n'.join(text for _, text in records), secrets, 'the execution')

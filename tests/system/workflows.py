@@ -74,16 +74,20 @@ class Execution:
 class Mistral:
     """The sample workbook and its executions, as one user of the stack."""
 
-    def __init__(self, session, stack, set_up=True):
+    def __init__(self, session, stack, engine, set_up=True):
         self.api = session
         self.stack = stack
+        self.engine = engine
         # Create the workbook and the mail environment before a start
         # unless the project has them (the walkthrough removes them).
         self.set_up = set_up
 
+    def call(self, method, path, body=None, text=None, **query):
+        return self.api.mistral(self.engine, method, path, body, text, **query)
+
     def has(self, name, collection='/workbooks/'):
         try:
-            self.api.mistral('GET', collection + name)
+            self.call('GET', collection + name)
         except ApiError as error:
             if error.status != 404:
                 raise
@@ -96,14 +100,14 @@ class Mistral:
         clash)."""
         if not self.has(WORKBOOK_NAME):
             self.delete_workflows()
-            self.api.mistral('POST', '/workbooks', text=WORKBOOK.read_text())
+            self.call('POST', '/workbooks', text=WORKBOOK.read_text())
 
     def update_workbook(self, text):
-        self.api.mistral('PUT', '/workbooks', text=text)
+        self.call('PUT', '/workbooks', text=text)
 
     def delete_workbook(self):
         try:
-            self.api.mistral('DELETE', '/workbooks/' + WORKBOOK_NAME)
+            self.call('DELETE', '/workbooks/' + WORKBOOK_NAME)
         except ApiError as error:
             if error.status != 404:
                 raise
@@ -118,19 +122,19 @@ class Mistral:
         body = {'name': MAIL_ENV, 'description': 'system tests',
                 'variables': json.dumps(dict(self.mail_settings(), **changes))}
         method = 'PUT' if self.has(MAIL_ENV, '/environments/') else 'POST'
-        return self.api.mistral(method, '/environments', body)
+        return self.call(method, '/environments', body)
 
     def delete_workflows(self):
         """This project's workflows of the workbook: Zed's Mistral keeps them
         when the workbook is deleted."""
-        for workflow in self.api.mistral('GET', '/workflows', limit=1000)['workflows']:
+        for workflow in self.call('GET', '/workflows', limit=1000)['workflows']:
             if (workflow['name'].startswith(WORKBOOK_NAME + '.')
                     and workflow['project_id'] == self.api.project_id):
-                self.api.mistral('DELETE', '/workflows/' + workflow['id'])
+                self.call('DELETE', '/workflows/' + workflow['id'])
 
     def delete_mail_env(self):
         try:
-            self.api.mistral('DELETE', '/environments/' + MAIL_ENV)
+            self.call('DELETE', '/environments/' + MAIL_ENV)
         except ApiError as error:
             if error.status != 404:
                 raise
@@ -144,10 +148,10 @@ class Mistral:
                 'input': json.dumps(inputs or {})}
         if env:
             body['params'] = json.dumps({'env': env})
-        return self.api.mistral('POST', '/executions', body)['id']
+        return self.call('POST', '/executions', body)['id']
 
     def execution(self, execution_id):
-        return self.api.mistral('GET', '/executions/' + execution_id)
+        return self.call('GET', '/executions/' + execution_id)
 
     def wait(self, execution_id, timeout=300):
         def finished():
@@ -162,7 +166,7 @@ class Mistral:
         return self.wait(self.start(workflow, inputs, env), timeout)
 
     def tasks(self, execution_id):
-        return self.api.mistral('GET', '/executions/{}/tasks'.format(execution_id))['tasks']
+        return self.call('GET', '/executions/{}/tasks'.format(execution_id))['tasks']
 
     def task(self, execution_id, name):
         """The task execution NAME of an execution (the last one if repeated)."""
@@ -170,43 +174,80 @@ class Mistral:
         assert named, 'execution {} has no task {}'.format(execution_id, name)
         return named[-1]
 
+    def executions_of(self, workflow):
+        """The project's executions of one of the workbook's workflows."""
+        name = '{}.{}'.format(WORKBOOK_NAME, workflow)
+        if self.engine == 'mitaka':  # its API has no workflow_name filter
+            return [record for record in self.call('GET', '/executions')['executions']
+                    if record['workflow_name'] == name]
+        return self.call('GET', '/executions', workflow_name=name, limit=1000)['executions']
+
     def sub_executions(self, task_id):
-        return self.api.mistral('GET', '/executions', task_execution_id=task_id,
-                                limit=1000)['executions']
+        """The workflow executions a task started (its with-items' included)."""
+        if self.engine == 'mitaka':
+            return self._executions_by_task().get(task_id, [])
+        return self.call('GET', '/executions', task_execution_id=task_id,
+                         limit=1000)['executions']
+
+    def _executions_by_task(self):
+        """Every execution of the project by the task that started it:
+        Mistral 2.0.0's API has no task_execution_id filter."""
+        by_task = {}
+        for record in self.call('GET', '/executions')['executions']:
+            by_task.setdefault(record.get('task_execution_id'), []).append(record)
+        return by_task
 
     def action_executions(self, task_id):
-        return self.api.mistral(
+        return self.call(
             'GET', '/tasks/{}/action_executions'.format(task_id))['action_executions']
 
     def tree(self, execution_id):
         """The execution and every sub-workflow execution below it, each as
-        (execution, its task executions), depth first."""
-        record = self.execution(execution_id)
-        tasks = self.tasks(execution_id)
-        found = [(record, tasks)]
-        for task in tasks:
-            if task['type'] == 'WORKFLOW':
-                for sub in self.sub_executions(task['id']):
-                    found += self.tree(sub['id'])
-        return found
+        (execution, its task executions), depth first; each task execution
+        has a 'type' (Mistral 2.0.0's API gives none: WORKFLOW there when it
+        started sub-workflows, else ACTION)."""
+        by_task = self._executions_by_task() if self.engine == 'mitaka' else None
 
-    def exposed_text(self, execution_id):
+        def children(task):
+            if by_task is None:
+                return self.sub_executions(task['id']) if task['type'] == 'WORKFLOW' else []
+            subs = by_task.get(task['id'], [])
+            task['type'] = 'WORKFLOW' if subs else 'ACTION'
+            return subs
+
+        def below(record):
+            tasks = self.tasks(record['id'])
+            found = [(record, tasks)]
+            for task in tasks:
+                for sub in children(task):
+                    found += below(sub)
+            return found
+        return below(self.execution(execution_id))
+
+    def exposed_records(self, execution_id):
         """What `execution show`, `execution output show`, task and action
         execution state_info and outputs show of an execution and all its
-        sub-executions, as one text (inputs excluded: the report task's
-        input is where the password has to go)."""
-        parts = []
+        sub-executions, each as (where, its text); where names the record:
+        'execution WORKFLOW', 'task NAME' or 'action of task NAME' (inputs
+        excluded: the report task's input is where the password has to go)."""
+        records = []
         for record, tasks in self.tree(execution_id):
-            parts += [json.dumps({key: record.get(key) for key in (
-                'id', 'workflow_name', 'description', 'state', 'state_info', 'output')})]
+            records.append(('execution ' + record['workflow_name'].split('.')[-1], json.dumps(
+                {key: record.get(key) for key in (
+                    'id', 'workflow_name', 'description', 'state', 'state_info', 'output')})))
             for task in tasks:
-                parts += [json.dumps({key: task.get(key) for key in (
-                    'name', 'state', 'state_info', 'published', 'result')})]
+                records.append(('task ' + task['name'], json.dumps({key: task.get(key) for key in (
+                    'name', 'state', 'state_info', 'published', 'result')})))
                 if task['type'] == 'ACTION':
                     for action in self.action_executions(task['id']):
-                        parts += [json.dumps({key: action.get(key) for key in (
-                            'name', 'state', 'state_info', 'output')})]
-        return '\n'.join(parts)
+                        records.append(('action of task ' + task['name'], json.dumps(
+                            {key: action.get(key) for key in (
+                                'name', 'state', 'state_info', 'output')})))
+        return records
+
+    def exposed_text(self, execution_id):
+        """exposed_records as one text."""
+        return '\n'.join(text for _, text in self.exposed_records(execution_id))
 
 
 class Cinder:

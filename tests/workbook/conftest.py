@@ -1,5 +1,7 @@
-"""Fixtures for the workbook tests: the workbook and the two Mistral parsers
-that tools/install-mistral-parsers.sh installs in their own environments."""
+"""Fixtures for the workbook tests: the workbook and two Mistral releases'
+parsers, each run in its own environment: the current Mistral's
+(tools/install-mistral-parsers.sh) and Mistral 2.0.0's, on Python 2.7 at
+Mitaka's pins (tools/install-py27.sh)."""
 
 import os
 import pathlib
@@ -12,32 +14,31 @@ from conftest import REPO, VENV_ROOT
 
 WORKBOOK = REPO / 'examples' / 'mistral_workbook.yaml'
 PARSE_SCRIPT = pathlib.Path(__file__).with_name('parse_workbook.py')
-MITAKA_VERSION = '2.0.0'
+MITAKA_EXPRESSIONS_SCRIPT = pathlib.Path(__file__).with_name('mitaka_expressions.py')
 
 
 class Parser:
     """One Mistral release's workbook parser, run as a subprocess in its venv."""
 
-    def __init__(self, flavour, python, pythonpath=None):
+    def __init__(self, flavour, python):
         self.flavour = flavour
         self.python = python
-        self.pythonpath = pythonpath
+
+    def run(self, script, *args):
+        return subprocess.run(
+            [str(self.python), str(script), *map(str, args)], capture_output=True, text=True,
+            env=dict(os.environ, PYTHONWARNINGS='ignore'), timeout=120)
 
     def parse(self, path):
-        env = dict(os.environ, PYTHONWARNINGS='ignore')
-        if self.pythonpath:
-            env['PYTHONPATH'] = str(self.pythonpath)
-        return subprocess.run(
-            [str(self.python), str(PARSE_SCRIPT), self.flavour, str(path)],
-            capture_output=True, text=True, env=env, timeout=120)
+        return self.run(PARSE_SCRIPT, self.flavour, path)
 
 
-def _parser(flavour, venv, pythonpath=None):
+def _parser(flavour, venv):
     python = VENV_ROOT / venv / 'bin' / 'python'
-    if not python.exists() or (pythonpath and not pythonpath.is_dir()):
+    if not python.exists():
         pytest.fail('the {} Mistral parser is missing: run '
                     'tools/install-deps.sh'.format(flavour))
-    return Parser(flavour, python, pythonpath)
+    return Parser(flavour, python)
 
 
 @pytest.fixture(scope='session')
@@ -47,8 +48,7 @@ def current_parser():
 
 @pytest.fixture(scope='session')
 def mitaka_parser():
-    src = VENV_ROOT / 'mistral-mitaka' / 'src' / ('mistral-' + MITAKA_VERSION)
-    return _parser('mitaka', 'mistral-mitaka', src)
+    return _parser('mitaka', 'mitaka-mistral')
 
 
 @pytest.fixture(scope='session')

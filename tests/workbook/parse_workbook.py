@@ -1,34 +1,16 @@
 """Parse a workbook with a real Mistral parser; run inside that Mistral's venv.
 
 Usage: parse_workbook.py current|mitaka WORKBOOK.yaml
+(mitaka: Mistral 2.0.0 as installed on Python 2.7 in .venv/mitaka-mistral.)
 Prints the workflow names and exits 0 when the parser accepts the workbook;
 prints the parser's error and exits 1 when it rejects it.
 """
 
 import sys
-import types
-
-
-def install_mitaka_stand_ins():
-    """Mistral 2.0.0's parser imports runtime modules it never uses while
-    parsing (database API, request context, Keystone client). These
-    STAND-INS take their place in sys.modules; the parser itself is Mitaka's
-    real code."""
-    names = ('mistral.db.v2', 'mistral.db.v2.api', 'mistral.context',
-             'mistral.services.security', 'keystoneclient',
-             'keystoneclient.v3', 'keystoneclient.v3.client')
-    for name in names:
-        sys.modules[name] = types.ModuleType(name)
-    # 'from package import module' reads the module as an attribute.
-    for name in names:
-        parent, _, child = name.rpartition('.')
-        if parent in sys.modules:
-            setattr(sys.modules[parent], child, sys.modules[name])
 
 
 def parse(flavour, text):
     if flavour == 'mitaka':
-        install_mitaka_stand_ins()
         from mistral.workbook import parser
     else:
         from mistral.lang import parser

