@@ -36,6 +36,10 @@ mapfile -t missing < <(missing_packages)
 if [ ${#missing[@]} -gt 0 ]; then
     step "installing Debian packages: ${missing[*]}"
     as_root apt-get update -q
+    # Postfix only as the stack's relay, started by the stack with its own
+    # configuration: the machine's own mail system stays unconfigured and off.
+    echo 'postfix postfix/main_mailer_type select No configuration' \
+        | as_root debconf-set-selections
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 # fuel-plugin-builder calls 'createrepo'; Debian ships the compatible

@@ -10,6 +10,7 @@ import email
 import email.policy
 import json
 import mailbox
+import re
 import time
 
 import pytest
@@ -27,6 +28,8 @@ SNAPSHOT_NAME = 'by_create_backups_workflow'
 TERMINAL = ('SUCCESS', 'ERROR', 'CANCELLED')
 # Fast polling for the tests; the defaults (10 s) are for real clouds.
 FAST = {'poll_interval': 1}
+# A Keystone Fernet token (the stack's provider): 'gAAAAA' and base64url.
+KEYSTONE_TOKEN = re.compile(r'gAAAAA[A-Za-z0-9_-]{60,}')
 
 
 def wait_until(what, probe, timeout, interval=1):
@@ -113,12 +116,19 @@ class Mistral:
                 raise
 
     def mail_settings(self):
+        """The guide's recommended settings: the relay, no password in Mistral."""
+        return {'smtp_server': '127.0.0.1:{}'.format(stack_module.PORTS['smtp_relay']),
+                'from_addr': stack_module.MAIL_FROM}
+
+    def mail_settings_with_password(self):
+        """The guide's alternative: the mail server itself, with its login."""
         return {'smtp_server': '127.0.0.1:{}'.format(stack_module.PORTS['smtp']),
                 'from_addr': stack_module.MAIL_FROM,
                 'smtp_password': self.stack.passwords['smtp']}
 
     def put_mail_env(self, **changes):
-        """The mail environment the guide recommends, in this user's project."""
+        """The mail environment cinder_gcs_backup_mail in this user's
+        project: the recommended settings, with CHANGES."""
         body = {'name': MAIL_ENV, 'description': 'system tests',
                 'variables': json.dumps(dict(self.mail_settings(), **changes))}
         method = 'PUT' if self.has(MAIL_ENV, '/environments/') else 'POST'
@@ -183,9 +193,8 @@ class Mistral:
         return self.call('GET', '/executions', workflow_name=name, limit=1000)['executions']
 
     def sub_executions(self, task_id):
-        """The workflow executions a task started (its with-items' included)."""
-        if self.engine == 'mitaka':
-            return self._executions_by_task().get(task_id, [])
+        """The workflow executions a task started (its with-items' included),
+        on Zed's Mistral (2.0.0's API has no task_execution_id filter: tree)."""
         return self.call('GET', '/executions', task_execution_id=task_id,
                          limit=1000)['executions']
 
@@ -225,24 +234,19 @@ class Mistral:
         return below(self.execution(execution_id))
 
     def exposed_records(self, execution_id):
-        """What `execution show`, `execution output show`, task and action
-        execution state_info and outputs show of an execution and all its
-        sub-executions, each as (where, its text); where names the record:
-        'execution WORKFLOW', 'task NAME' or 'action of task NAME' (inputs
-        excluded: the report task's input is where the password has to go)."""
+        """Every record the API gives of an execution and all its
+        sub-executions, whole (input, params, output, published, result,
+        state_info...), each as (where, its JSON text); where names the
+        record: 'execution WORKFLOW', 'task NAME' or 'action of task NAME'."""
         records = []
         for record, tasks in self.tree(execution_id):
-            records.append(('execution ' + record['workflow_name'].split('.')[-1], json.dumps(
-                {key: record.get(key) for key in (
-                    'id', 'workflow_name', 'description', 'state', 'state_info', 'output')})))
+            records.append(('execution ' + record['workflow_name'].split('.')[-1],
+                            json.dumps(record)))
             for task in tasks:
-                records.append(('task ' + task['name'], json.dumps({key: task.get(key) for key in (
-                    'name', 'state', 'state_info', 'published', 'result')})))
+                records.append(('task ' + task['name'], json.dumps(task)))
                 if task['type'] == 'ACTION':
                     for action in self.action_executions(task['id']):
-                        records.append(('action of task ' + task['name'], json.dumps(
-                            {key: action.get(key) for key in (
-                                'name', 'state', 'state_info', 'output')})))
+                        records.append(('action of task ' + task['name'], json.dumps(action)))
         return records
 
     def exposed_text(self, execution_id):
@@ -316,9 +320,11 @@ class Mail:
         """The reports that name an execution."""
         return [message for message in self.messages() if execution_id in self.text(message)]
 
-    def report(self, execution_id):
-        """The one report of an execution."""
-        reports = self.about(execution_id)
+    def report(self, execution_id, timeout=30):
+        """The one report of an execution (the relay forwards it a moment
+        after the workflow handed it over)."""
+        reports = wait_until('the report of ' + execution_id,
+                             lambda: self.about(execution_id), timeout)
         assert len(reports) == 1, 'expected one report of {}, got {}'.format(
             execution_id, [m['Subject'] for m in reports])
         return reports[0]
@@ -336,5 +342,8 @@ def secrets_of(stack):
 
 
 def assert_no_secret_in(text, secrets, where):
+    """Neither one of SECRETS nor any Keystone token in TEXT."""
     shown = [name for name, value in secrets.items() if value in text]
+    if KEYSTONE_TOKEN.search(text):
+        shown.append('Keystone token')
     assert not shown, '{} shows the {}'.format(where, ', '.join(shown))

@@ -163,9 +163,57 @@ def test_seed_mail_placeholder_can_be_edited_in_place(workbook_text, line):
 def test_mail_settings_come_from_the_environment_first(workbook):
     mail = workbook['workflows']['send_report_workflow']['tasks']['send_mail']
     assert mail['action'] == 'std.email'
-    for setting in ('from_addr', 'smtp_server', 'smtp_password'):
+    for setting in ('from_addr', 'smtp_server'):
         assert mail['input'][setting] == (
             "<% coalesce(env(), {{}}).get('{0}', $.{0}) %>".format(setting))
+
+
+@pytest.mark.parametrize('env, password', [
+    pytest.param(None, 'in-the-workbook', id='no-environment-takes-the-vars'),
+    pytest.param({'smtp_server': 'relay:25', 'from_addr': 'a@b'}, None,
+                 id='environment-without-password-means-no-login'),
+    pytest.param({'smtp_server': 'smtp:587', 'smtp_password': 'in-the-env'}, 'in-the-env',
+                 id='environment-password'),
+])
+def test_mail_password_is_null_for_a_relay(workbook, env, password):
+    """std.email logs in (STARTTLS first) whenever its password is not
+    null: an environment naming a relay without a password must give null,
+    not the workbook's placeholder."""
+    mail = workbook['workflows']['send_report_workflow']['tasks']['send_mail']
+    context = yaql.create_context()
+    context.register_function(lambda: env, name='env')
+    expression = EXPRESSION.search(mail['input']['smtp_password']).group(1)
+    assert yaql.factory.YaqlFactory().create()(expression).evaluate(
+        data={'smtp_password': 'in-the-workbook'}, context=context) == password
+
+
+def workflow_defaults(workflow):
+    """A workflow's inputs with their defaults (None where it has none)."""
+    defaults = {}
+    for entry in workflow['input']:
+        defaults.update(entry if isinstance(entry, dict) else {entry: None})
+    return defaults
+
+
+@pytest.mark.parametrize('changes, valid', [
+    pytest.param({}, True, id='defaults'),
+    pytest.param({'max_age_days': 30, 'keep_last': 0}, True, id='whole-days-and-keep-none'),
+    # timespan(days => ...) in plan_deletions takes integers only: a
+    # fraction let through here crashed the run after listing the backups.
+    pytest.param({'max_age_days': 0.5}, False, id='fractional-days-refused'),
+    pytest.param({'max_age_days': -1}, False, id='negative-days-refused'),
+    pytest.param({'keep_last': '3'}, False, id='keep-last-as-text-refused'),
+    pytest.param({'poll_interval': 0}, False, id='zero-poll-interval-refused'),
+])
+def test_rotation_input_check(workbook, changes, valid):
+    """rotate_backups_workflow's check_input, evaluated by yaql on the
+    workflow's defaults with CHANGES."""
+    workflow = workbook['workflows']['rotate_backups_workflow']
+    expression = EXPRESSION.search(
+        workflow['tasks']['check_input']['publish']['input_valid']).group(1)
+    data = dict(workflow_defaults(workflow), **changes)
+    assert yaql.factory.YaqlFactory().create()(expression).evaluate(
+        data=data, context=yaql.create_context()) is valid
 
 
 def values_of(node, key):

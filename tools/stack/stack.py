@@ -3,7 +3,9 @@
 PostgreSQL, RabbitMQ, Keystone, single-node Ceph (memstore), Cinder with an
 RBD back end and the GCS backup driver, a GCS emulator behind a TLS front,
 two Mistrals — Zed's with mistral-extra's OpenStack actions and Mitaka's 2.0.0
-(what Fuel 9 runs) — and an SMTP server requiring STARTTLS and AUTH. Debian's
+(what Fuel 9 runs) — an SMTP server requiring STARTTLS and AUTH, and a
+Postfix relay in front of it holding that login, as the guide recommends on a
+controller. Debian's
 packages, OpenStack under /usr/bin/python3, but for Mistral 2.0.0: Python 2.7
 at Mitaka's pins (.venv/mitaka-mistral, tools/install-py27.sh).
 
@@ -69,7 +71,8 @@ PLUGIN_PUPPET = TOP / 'deployment_scripts' / 'puppet'
 PORTS = {
     'postgres': 5432, 'epmd': 4369, 'rabbit': 5672, 'keystone': 5000,
     'cinder': 8776, 'cinder_mitaka': 8777, 'mistral': 8989, 'mistral_mitaka': 8990,
-    'image': 9292, 'gcs_emulator': 4443, 'gcs_front': 8888, 'smtp': 2525, 'ceph_mon': 6789, 'ceph_mon_v2': 3300,
+    'image': 9292, 'gcs_emulator': 4443, 'gcs_front': 8888, 'smtp': 2525, 'smtp_relay': 2526,
+    'ceph_mon': 6789, 'ceph_mon_v2': 3300,
 }
 # System directories written by services (or by the plugin's Puppet code, as
 # on a Fuel node) that cannot be pointed elsewhere, with the owner each needs.
@@ -413,8 +416,8 @@ class Stack:
     # ------------------------------------------------------------ services
     def _start_all(self):
         progress('state and logs in {}'.format(self.root))
-        quick = [self._launch_epmd(), self._launch_smtp(), self._launch_image_stub(),
-                 *self._launch_gcs()]
+        quick = [self._launch_epmd(), self._launch_smtp(), self._launch_relay(),
+                 self._launch_image_stub(), *self._launch_gcs()]
         postgres = self._launch_postgres()
         ceph_mon = self._launch_ceph_mon()
         self.wait(*quick)
@@ -453,6 +456,27 @@ class Stack:
             'smtp', [PYTHON, HERE / 'smtp_server.py', PORTS['smtp'], cert, key, self.maildir],
             lambda: port_open(PORTS['smtp']),
             env={'SMTP_USER': MAIL_FROM, 'SMTP_PASSWORD': self.passwords['smtp']})
+
+    def _launch_relay(self):
+        # The guide's recommended mail set-up (doc/mistral.rst): Mistral
+        # sends without a password to a Postfix on the controller, which
+        # alone holds the login to the real server. Its own configuration
+        # directory, queue and log under the stack's root.
+        relay = self.path('relay')
+        (relay / 'queue').mkdir(parents=True)
+        (relay / 'data').mkdir()
+        shutil.chown(relay / 'data', 'postfix')
+        self.render('postfix-main.cf', relay / 'main.cf', relay_dir=relay,
+                    relay_log=self.logs / 'relay-mail.log')
+        self.render('postfix-master.cf', relay / 'master.cf')
+        credentials = relay / 'sasl_passwd'
+        credentials.touch(mode=0o600)
+        credentials.write_text('[127.0.0.1]:{} {}:{}\n'.format(
+            PORTS['smtp'], MAIL_FROM, self.passwords['smtp']))
+        self.run('relay-setup', ['postmap', '-c', relay, 'hash:{}'.format(credentials)])
+        self.run('relay-setup', ['postfix', '-c', relay, 'post-install', 'create-missing'])
+        return self.launch('relay', ['postfix', '-c', relay, 'start-fg'],
+                           lambda: port_open(PORTS['smtp_relay']))
 
     def _launch_image_stub(self):
         return self.launch('image-api-stub', [PYTHON, HERE / 'image_api_stub.py', PORTS['image']],
