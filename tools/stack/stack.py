@@ -16,7 +16,7 @@ tests and the benchmark add a private network and PID namespace
 (`--isolated`); the demo uses the machine's loopback and first checks that
 every port it needs is free. Everything else lives in one directory, `root`,
 whose logs/ stay after a run for post-mortems. Services that run as another
-user than root (PostgreSQL, RabbitMQ) keep their files in PRIVATE_DIRS only:
+user than root (PostgreSQL, RabbitMQ, Postfix's daemons) keep their files in PRIVATE_DIRS only:
 `root` may be inside a directory only root can enter, such as /root.
 
 Each service is a mirakuru executor: started in its own session, waited for
@@ -80,6 +80,7 @@ PRIVATE_DIRS = {
     '/etc/cinder': 'root', '/var/lib/cinder': 'cinder',
     '/etc/rabbitmq': 'rabbitmq', '/var/lib/rabbitmq': 'rabbitmq',
     '/var/log/rabbitmq': 'rabbitmq', '/var/lib/postgresql': 'postgres',
+    '/var/spool/postfix': 'root', '/var/lib/postfix': 'postfix',
 }
 PG_DIR = pathlib.Path('/var/lib/postgresql')
 START_TIMEOUT = 120
@@ -460,12 +461,11 @@ class Stack:
     def _launch_relay(self):
         # The guide's recommended mail set-up (doc/mistral.rst): Mistral
         # sends without a password to a Postfix on the controller, which
-        # alone holds the login to the real server. Its own configuration
-        # directory, queue and log under the stack's root.
+        # alone holds the login to the real server. Its configuration and
+        # log under the stack's root (read and written by root only); its
+        # queue and data in Postfix's usual places, private to the namespace.
         relay = self.path('relay')
-        (relay / 'queue').mkdir(parents=True)
-        (relay / 'data').mkdir()
-        shutil.chown(relay / 'data', 'postfix')
+        relay.mkdir()
         self.render('postfix-main.cf', relay / 'main.cf', relay_dir=relay,
                     relay_log=self.logs / 'relay-mail.log')
         self.render('postfix-master.cf', relay / 'master.cf')
