@@ -14,11 +14,12 @@ import subprocess
 import sys
 import time
 import types
+import urllib.error
 import urllib.request
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, run
 
 sys.path.insert(0, str(REPO / 'tools' / 'stack'))
 import stack as stack_module  # noqa: E402
@@ -152,6 +153,14 @@ def rbd():
 
 
 @pytest.fixture(scope='package')
+def built_guide(tmp_path_factory):
+    """The user guide's HTML pages, built as `make docs` builds them."""
+    output = tmp_path_factory.mktemp('docs')
+    run([str(REPO / 'tools' / 'build-docs.sh')], env=dict(os.environ, DOCS_OUTPUT=str(output)))
+    return output / 'html'
+
+
+@pytest.fixture(scope='package')
 def gcs(stack):
     """The GCS emulator's view, read directly (not through the driver's front)."""
     base = 'http://127.0.0.1:{}/storage/v1'.format(stack_module.PORTS['gcs_emulator'])
@@ -174,6 +183,15 @@ def gcs(stack):
             return [request['body'] for request in self.requests()
                     if request['method'] == 'POST' and request['path'].startswith('/storage/v1/b?')
                     and request['body']['name'] == bucket]
+
+        def has_bucket(self, bucket):
+            try:
+                self.get('/b/' + bucket)
+            except urllib.error.HTTPError as error:
+                if error.code == 404:
+                    return False
+                raise
+            return True
 
         def object_names(self, bucket, prefix=''):
             listed = self.get('/b/{}/o?prefix={}'.format(bucket, prefix))
