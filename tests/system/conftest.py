@@ -10,6 +10,7 @@ logs stay in .cache/system-test/logs (SYSTEM_TEST_STACK_DIR moves the stack).
 import json
 import os
 import pathlib
+import re
 import subprocess
 import sys
 import time
@@ -76,6 +77,20 @@ class Operator:
 
     def json(self, *args):
         return json.loads(self.run(*args, '-f', 'json'))
+
+    def wait_gone(self, kind, resource_id, timeout):
+        """Poll `openstack KIND show` until the client says there is none."""
+        deadline = time.monotonic() + timeout
+        while True:
+            shown = subprocess.run([self.openstack, *kind.split(), 'show', resource_id],
+                                   env=self.env, capture_output=True, text=True, timeout=120)
+            if shown.returncode and re.search(r'No \w+ with a name or ID|could not be found',
+                                              shown.stderr):
+                return
+            if shown.returncode or time.monotonic() > deadline:
+                pytest.fail('{} {} still there after {} s, or not shown:\n{}{}'.format(
+                    kind, resource_id, timeout, shown.stdout, shown.stderr))
+            time.sleep(2)
 
     def wait_status(self, kind, resource_id, wanted, timeout):
         """Poll `openstack KIND show` until the status is WANTED; fail on error."""
