@@ -4,8 +4,8 @@ workbook. Not a tool of the plugin.
 The same Cinder calls as create_backups_workflow, one volume after another,
 with python-cinderclient: read the volume, snapshot it (force, as the
 workbook does), poll the snapshot, back the snapshot up, poll the backup,
-delete the snapshot. Polls run every POLL_INTERVAL seconds, as the
-workbook's do. Run under /usr/bin/python3 (Debian's cinderclient), with
+delete the snapshot. The polls back off as the workbook's do: after as
+many seconds as the wait has lasted (at least 1), at most POLL_INTERVAL. Run under /usr/bin/python3 (Debian's cinderclient), with
 the OS_* variables of an openrc.
 
 Usage:
@@ -40,11 +40,12 @@ def cinder():
 
 def wait_while(status, get, poll_interval):
     """Poll GET until its status is no longer STATUS; return the new one."""
+    began = time.monotonic()
     while True:
         current = get().status
         if current != status:
             return current
-        time.sleep(poll_interval)
+        time.sleep(min(poll_interval, max(1, int(time.monotonic() - began))))
 
 
 def delete_snapshot(api, snapshot_id, poll_interval):

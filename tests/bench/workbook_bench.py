@@ -1,15 +1,19 @@
 """`make bench`: the sample workbook against what an operator would write instead.
 
 On the system-test stack (tools/stack/, with Cinder's default page size of
-1000), the same N volumes are backed up three times, one way after another:
+1000), the same N volumes are backed up one way after another, on each
+Mistral engine asked for (Mistral 2.0.0, Fuel 9's, and Zed's):
   (a) create_backups_workflow at its default concurrency,
   (b) create_backups_workflow with concurrency 1,
-  (c) tests/bench/plain_backup_loop.py: the same Cinder calls in a loop.
-Each volume holds a few MiB of data; the volumes are given by ID, so the
-backup runs make no listing requests. The listing is measured on its own:
-RECORDS volume records are added to Cinder's database (no data behind them)
-and select_volumes_workflow lists every volume, against the plain script's
-one cinderclient call.
+and once
+  (c) tests/bench/plain_backup_loop.py: the same Cinder calls in a loop,
+      polling as the workbook does.
+The workbook runs at its own defaults (poll_interval included) unless
+--poll-interval says otherwise. Each volume holds a few MiB of data; the
+volumes are given by ID, so the backup runs make no listing requests. The
+listing is measured on its own, on each engine: RECORDS volume records are
+added to Cinder's database (no data behind them) and select_volumes_workflow
+lists every volume, against the plain script's one cinderclient call.
 
 What is measured, per way:
   - wall time over cinder-backup's own span on the same backups (the first
@@ -21,13 +25,15 @@ What is measured, per way:
     process on this stack), sampled every 0.2 s, and the script's own.
 
 Usage (inside tools/stack/in-namespace.sh --isolated, as `make bench` runs it):
-  workbook_bench.py [--volumes N] [--records M] [--poll-interval S] [--output FILE]
+  workbook_bench.py [--volumes N] [--records M] [--poll-interval S]
+                    [--engines mitaka,zed] [--output FILE]
 The results go to FILE (tests/bench/results.md by default) as a Markdown
 table, and to FILE with .json for the raw figures.
 """
 
 import argparse
 import datetime
+import functools
 import json
 import os
 import pathlib
@@ -58,7 +64,14 @@ DATA_MIB = 4
 RECORD_PREFIX = 'bench-record-'
 REQUEST = re.compile(r'"(?P<method>[A-Z]+) (?P<path>[^ ?"]+)[^"]*" status: \d+')
 ONE_SNAPSHOT_OR_BACKUP = re.compile(
-    r'^/v3/[0-9a-f]+/(snapshots|backups)/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$')
+    r'^/v[23]/[0-9a-f]+/(snapshots|backups)/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$')
+# Each engine's name in the table, its service in the stack and the
+# cinder-api its cinder.* actions reach (tools/stack/stack.py, ENGINES).
+ENGINES = {
+    'mitaka': ('Mistral 2.0.0', 'mistral-mitaka', 'cinder-api-mitaka.log'),
+    'zed': ("Zed's Mistral", 'mistral', 'cinder-api.log'),
+}
+PLAIN_SCRIPT_LOG = 'cinder-api.log'
 
 
 class BenchError(Exception):
@@ -118,12 +131,12 @@ class PeakMemory:
         self._thread.join()
 
 
-def default_concurrency():
-    """create_backups_workflow's own default, read from the workbook."""
+def workbook_default(name):
+    """create_backups_workflow's own default for input NAME."""
     workflow = yaml.safe_load(WORKBOOK.read_text())['workflows']['create_backups_workflow']
     defaults = {name: value for item in workflow['input'] if isinstance(item, dict)
                 for name, value in item.items()}
-    return defaults['concurrency']
+    return defaults[name]
 
 
 def parse_time(text):
@@ -131,24 +144,27 @@ def parse_time(text):
 
 
 class Bench:
-    def __init__(self, stack, log=print):
+    def __init__(self, stack, log=print, engines=None):
         self.stack = stack
+        self.engines = tuple(engines or stack.engines)
         self.log = log
         self.sessions = {user: Session(stack, user) for user in ('admin', *stack_module.USERS)}
         self.admin = self.sessions['admin']
-        self.mistral = Mistral(self.admin, stack, 'zed')
-        self.access_log = AccessLog(stack.logs / 'cinder-api.log')
-        mistral_service = next(s for s in stack.services if s.name == 'mistral')
-        self.mistral_pids = mistral_service.pids
+        self.mistrals = {engine: Mistral(self.admin, stack, engine) for engine in self.engines}
+        self.access_logs = {name: AccessLog(stack.logs / name) for name in {
+            PLAIN_SCRIPT_LOG, *(ENGINES[engine][2] for engine in self.engines)}}
+        self.pids = {service.name: service.pids for service in stack.services}
 
     # ------------------------------------------------------------ the ways
-    def workbook_run(self, volume_ids, name, poll_interval, concurrency=None):
-        inputs = {'volumes_id_list': volume_ids, 'snapshot_name': name,
-                  'poll_interval': poll_interval}
+    def workbook_run(self, engine, volume_ids, name, poll_interval, concurrency=None):
+        inputs = {'volumes_id_list': volume_ids, 'snapshot_name': name}
+        if poll_interval is not None:
+            inputs['poll_interval'] = poll_interval
         if concurrency is not None:
             inputs['concurrency'] = concurrency
-        execution_id = self.mistral.start('create_backups_workflow', inputs)
-        record = self.wait_execution(execution_id, timeout=len(volume_ids) * 300)
+        mistral = self.mistrals[engine]
+        execution_id = mistral.start('create_backups_workflow', inputs)
+        record = self.wait_execution(mistral, execution_id, timeout=len(volume_ids) * 300)
         output = json.loads(record['output'] or '{}')
         if record['state'] != 'SUCCESS' or output.get('backed_up') != len(volume_ids):
             raise BenchError('execution {} ended {}: {}'.format(
@@ -173,10 +189,10 @@ class Bench:
                 args[0], completed.stderr[-3000:]))
         return json.loads(completed.stdout)
 
-    def wait_execution(self, execution_id, timeout):
+    def wait_execution(self, mistral, execution_id, timeout):
         deadline = time.monotonic() + timeout
         while True:
-            record = self.mistral.execution(execution_id)
+            record = mistral.execution(execution_id)
             if record['state'] in TERMINAL:
                 return record
             if time.monotonic() > deadline:
@@ -185,18 +201,21 @@ class Bench:
             time.sleep(0.5)
 
     # ----------------------------------------------------------- measuring
-    def measure(self, label, run, volume_ids, name, *args, **kwargs):
-        """Run one way of backing up VOLUME_IDS, naming the backups NAME."""
+    def measure(self, label, engine, access_log, run, volume_ids, name, *args, **kwargs):
+        """Run one way of backing up VOLUME_IDS, naming the backups NAME,
+        counting the requests in ACCESS_LOG and the memory of ENGINE's
+        Mistral."""
         self.log('{}: backing up {} volumes'.format(label, len(volume_ids)))
-        self.access_log.mark()
-        with PeakMemory(self.mistral_pids) as mistral_memory:
+        access_log = self.access_logs[access_log]
+        access_log.mark()
+        with PeakMemory(self.pids[ENGINES[engine][1]]) as mistral_memory:
             idle = mistral_memory.peak
             began = time.monotonic()
             extra = run(volume_ids, name, *args, **kwargs)
             wall = time.monotonic() - began
-        counts = self.access_log.counts()
+        counts = access_log.counts()
         span = self.backup_span(name, len(volume_ids))
-        figures = dict(extra, label=label, wall_s=wall, backup_span_s=span,
+        figures = dict(extra, label=label, engine=engine, wall_s=wall, backup_span_s=span,
                        wall_over_span=wall / span,
                        requests_per_volume=counts['requests'] / len(volume_ids),
                        polls_per_volume=counts['polls'] / len(volume_ids),
@@ -241,58 +260,82 @@ class Bench:
         try:
             total = len(self.admin.cinder_list('/volumes', 'volumes', all_tenants=1))
             self.log('listing: {} volumes'.format(total))
-            self.access_log.mark()
-            began = time.monotonic()
-            execution_id = self.mistral.start(
-                'select_volumes_workflow', {'projects_id_list': None, 'volumes_id_list': None},
-                env=None)
-            record = self.wait_execution(execution_id, timeout=1800)
-            wall = time.monotonic() - began
-            selected = json.loads(record['output'] or '{}').get('volume_ids') or []
-            if record['state'] != 'SUCCESS' or len(selected) != total:
-                raise BenchError('select_volumes_workflow {} ended {} with {} of {} '
-                                 'volumes'.format(execution_id, record['state'],
-                                                  len(selected), total))
-            workbook_requests = self.access_log.counts()['requests']
-            self.access_log.mark()
+            figures = {'volumes': total, 'page_size': self.stack.osapi_max_limit,
+                       'engines': {engine: self.measure_workbook_listing(engine, total)
+                                   for engine in self.engines}}
+            script_log = self.access_logs[PLAIN_SCRIPT_LOG]
+            script_log.mark()
             script = self.plain_script('list')
-            script_requests = self.access_log.counts()['requests']
+            figures.update(script_s=script['seconds'],
+                           script_requests=script_log.counts()['requests'])
         finally:
             self.remove_volume_records()
         if script['listed'] != total:
             raise BenchError('the plain script listed {} of {} volumes'.format(
                 script['listed'], total))
-        figures = {'volumes': total, 'page_size': self.stack.osapi_max_limit,
-                   'workbook_s': wall, 'workbook_requests': workbook_requests,
-                   'script_s': script['seconds'], 'script_requests': script_requests}
-        self.log('listing: select_volumes_workflow {workbook_s:.1f} s, {workbook_requests} '
-                 'requests; plain script {script_s:.1f} s, {script_requests} '
+        self.log('listing: plain script {script_s:.1f} s, {script_requests} '
                  'requests'.format(**figures))
         return figures
 
-    def run(self, volumes, records, poll_interval, save=lambda results: None):
-        """Measure, calling SAVE with the results so far after each step."""
+    def measure_workbook_listing(self, engine, total):
+        access_log = self.access_logs[ENGINES[engine][2]]
+        access_log.mark()
+        mistral = self.mistrals[engine]
+        began = time.monotonic()
+        execution_id = mistral.start(
+            'select_volumes_workflow', {'projects_id_list': None, 'volumes_id_list': None},
+            env=None)
+        record = self.wait_execution(mistral, execution_id, timeout=1800)
+        wall = time.monotonic() - began
+        selected = json.loads(record['output'] or '{}').get('volume_ids') or []
+        if record['state'] != 'SUCCESS' or len(selected) != total:
+            raise BenchError('select_volumes_workflow {} on {} ended {} with {} of {} '
+                             'volumes'.format(execution_id, engine, record['state'],
+                                              len(selected), total))
+        figures = {'workbook_s': wall, 'workbook_requests': access_log.counts()['requests']}
+        self.log('listing on {}: select_volumes_workflow {workbook_s:.1f} s, '
+                 '{workbook_requests} requests'.format(ENGINES[engine][0], **figures))
+        return figures
+
+    def run(self, volumes, records, poll_interval=None, save=lambda results: None):
+        """Measure, calling SAVE with the results so far after each step.
+        POLL_INTERVAL None: the workbook's default."""
+        if poll_interval is None:
+            poll_interval = workbook_default('poll_interval')
+            workbook_poll_interval = None
+        else:
+            workbook_poll_interval = poll_interval
         results = {'volumes': volumes, 'records': records, 'poll_interval_s': poll_interval,
+                   'poll_interval_is_default': workbook_poll_interval is None,
                    'data_mib_per_volume': DATA_MIB, 'ways': []}
         maker = VolumeMaker(self.sessions, Rbd())
         try:
             self.log('creating {} volumes with {} MiB of data each'.format(volumes, DATA_MIB))
             volume_ids = [maker.create('bench-{}'.format(i), 'alice', data_mib=DATA_MIB)
                           for i in range(volumes)]
-            # Creates the workbook and warms Mistral, cinder-api and the
-            # driver's connection up; not measured.
-            self.workbook_run(volume_ids[:1], 'bench-warm-up', poll_interval)
+            # Creates the workbook and warms each Mistral, cinder-api and
+            # the driver's connection up; not measured.
+            for engine in self.engines:
+                self.workbook_run(engine, volume_ids[:1], 'bench-warm-up-' + engine,
+                                  workbook_poll_interval)
             # The short step first: the long ones need not be lost if it fails.
             results['listing'] = self.measure_listing(records, volume_ids[0])
             save(results)
-            concurrency = default_concurrency()
-            for way in (
-                    ('(a) workbook, concurrency {} (default)'.format(concurrency),
-                     self.workbook_run, volume_ids, 'bench-a', poll_interval),
-                    ('(b) workbook, concurrency 1', self.workbook_run, volume_ids,
-                     'bench-b', poll_interval, 1),
-                    ('(c) plain script', self.script_run, volume_ids, 'bench-c',
-                     poll_interval)):
+            concurrency = workbook_default('concurrency')
+            ways = []
+            for engine in self.engines:
+                title, _, api_log = ENGINES[engine]
+                ways += [
+                    ('(a) workbook on {}, concurrency {} (default)'.format(title, concurrency),
+                     engine, api_log, functools.partial(self.workbook_run, engine),
+                     volume_ids, 'bench-a-' + engine, workbook_poll_interval),
+                    ('(b) workbook on {}, concurrency 1'.format(title), engine, api_log,
+                     functools.partial(self.workbook_run, engine), volume_ids,
+                     'bench-b-' + engine, workbook_poll_interval, 1)]
+            # Mistral's memory beside the script's: the first engine's.
+            ways.append(('(c) plain script', self.engines[0], PLAIN_SCRIPT_LOG,
+                         self.script_run, volume_ids, 'bench-c', poll_interval))
+            for way in ways:
                 results['ways'].append(self.measure(*way))
                 save(results)
         finally:
@@ -325,9 +368,10 @@ def markdown(results):
     ]
     lines = ['# Benchmark of the sample workbook', '',
              'Written by `make bench` ({}) on {}: {} volumes of 1 GiB with {} MiB of data '
-             'each, polls every {} s, Cinder\'s osapi_max_limit {}.'.format(
+             'each, poll_interval {} s{}, Cinder\'s osapi_max_limit {}.'.format(
                  results['date'], results['machine'], results['volumes'],
                  results['data_mib_per_volume'], results['poll_interval_s'],
+                 ' (the workbook\'s default)' if results['poll_interval_is_default'] else '',
                  results['listing']['page_size']), '',
              '| | ' + ' | '.join(way['label'] for way in ways) + ' |',
              '|---|' + '---:|' * len(ways)]
@@ -336,15 +380,21 @@ def markdown(results):
             form.format(way[key]) if key in way else '' for way in ways)))
     lines.append('| wall time relative to (c) | {} |'.format(' | '.join(
         '{:.2f}'.format(way['wall_s'] / plain['wall_s']) for way in ways)))
-    lines.append('| peak resident memory of the plain script (MiB) | | | {:.0f} |'.format(
-        plain['script_peak_rss_mib']))
+    lines.append('| peak resident memory of the plain script (MiB) |{} {:.0f} |'.format(
+        ' |' * (len(ways) - 1), plain['script_peak_rss_mib']))
     listing = results['listing']
+    engines = listing['engines']
     lines += ['', 'Listing {volumes} volume records (select_volumes_workflow against one '
               'cinderclient `volumes.list`):'.format(**listing), '',
-              '| | select_volumes_workflow | plain script |', '|---|---:|---:|',
-              '| time (s) | {workbook_s:.1f} | {script_s:.1f} |'.format(**listing),
-              '| Cinder API requests | {workbook_requests} | {script_requests} |'.format(
-                  **listing)]
+              '| |' + ''.join(' select_volumes_workflow on {} |'.format(ENGINES[engine][0])
+                              for engine in engines) + ' plain script |',
+              '|---|' + '---:|' * (len(engines) + 1),
+              '| time (s) |' + ''.join(' {:.1f} |'.format(figures['workbook_s'])
+                                       for figures in engines.values())
+              + ' {:.1f} |'.format(listing['script_s']),
+              '| Cinder API requests |' + ''.join(' {} |'.format(figures['workbook_requests'])
+                                                  for figures in engines.values())
+              + ' {} |'.format(listing['script_requests'])]
     return '\n'.join(lines) + '\n'
 
 
@@ -352,9 +402,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--volumes', type=int, default=50)
     parser.add_argument('--records', type=int, default=5000)
-    # The workbook's default (10 s) suits backups that take minutes; here
-    # one takes seconds, and 10-s polls would measure mostly the polling.
-    parser.add_argument('--poll-interval', type=int, default=2)
+    # By default the workbook's own (and the plain script polls as it does).
+    parser.add_argument('--poll-interval', type=int, default=None)
+    parser.add_argument('--engines', default=','.join(ENGINES),
+                        help='Mistral engines to measure, comma-separated (default: %(default)s)')
     parser.add_argument('--output', type=pathlib.Path, default=HERE / 'results.md')
     args = parser.parse_args()
     raw = args.output.with_suffix('.json')
@@ -363,7 +414,8 @@ def main():
         results.update(date=datetime.date.today().isoformat(), machine=machine())
         raw.write_text(json.dumps(results, indent=2) + '\n')
 
-    stack = stack_module.Stack(STACK_DIR, osapi_max_limit=CINDER_PAGE_SIZE)
+    stack = stack_module.Stack(STACK_DIR, osapi_max_limit=CINDER_PAGE_SIZE,
+                               engines=args.engines.split(','))
     stack_module.interrupt_on_sigterm()
     stack.start()
     try:

@@ -1,6 +1,9 @@
-"""`make bench`'s measuring code on a small run of the system-test stack: every
-figure of tests/bench/results.md is counted from the real services, and a
-broken count shows here, not in a published table."""
+"""`make bench`'s measuring code on a small run of the system-test stack, at
+the workbook's defaults: every figure of tests/bench/results.md is counted
+from the real services, and a broken count shows here, not in a published
+table. Measured on Mistral 2.0.0 (Fuel 9's engine); `make bench` adds Zed's.
+Times are only checked for sense, never against a target (that is the
+benchmark's to report)."""
 
 import math
 
@@ -8,10 +11,14 @@ from bench.workbook_bench import Bench
 
 VOLUMES = 2
 RECORDS = 10
+# Item 7 of #15: at its defaults the workbook polls a backup of seconds at
+# most this many times (snapshot and backup together).
+MAX_POLLS_PER_VOLUME = 8
 
 
 def test_each_way_is_measured_from_the_services(stack):
-    results = Bench(stack).run(VOLUMES, RECORDS, poll_interval=1)
+    results = Bench(stack, engines=('mitaka',)).run(VOLUMES, RECORDS)
+    assert results['poll_interval_is_default'] and results['poll_interval_s'] == 10
     assert [way['label'][:3] for way in results['ways']] == ['(a)', '(b)', '(c)']
     for way in results['ways']:
         # Per volume at least: read it, snapshot it, poll the snapshot,
@@ -23,10 +30,14 @@ def test_each_way_is_measured_from_the_services(stack):
         # The orchestration cannot take less time than the backups inside it.
         assert way['wall_s'] > way['backup_span_s'] > 0, way
         assert way['mistral_peak_rss_mib'] >= way['mistral_idle_rss_mib'] > 0, way
+    # The script polls at once where Mistral takes a second or so to start
+    # each wait: the bound is the workbook's.
+    for way in results['ways'][:-1]:
+        assert way['polls_per_volume'] <= MAX_POLLS_PER_VOLUME, way
     assert results['ways'][-1]['script_peak_rss_mib'] > 0
     listing = results['listing']
-    # The stack's volumes, the bench's and its records, a page of 3 at a time.
+    # The stack's volumes, the bench's and its records.
     assert listing['volumes'] >= VOLUMES + RECORDS
-    pages = math.ceil(listing['volumes'] / stack.osapi_max_limit)
-    assert listing['workbook_requests'] >= pages
-    assert listing['script_requests'] >= pages
+    assert listing['engines']['mitaka']['workbook_requests'] >= 1
+    # The plain script's Cinder pages 3 volumes at a time.
+    assert listing['script_requests'] >= math.ceil(listing['volumes'] / stack.osapi_max_limit)

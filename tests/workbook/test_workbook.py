@@ -2,7 +2,9 @@
 compiles, and it keeps the interface the user guide promises."""
 
 import copy
+import datetime
 import json
+import math
 import re
 
 import pytest
@@ -276,3 +278,80 @@ def test_rotation_plan_keeps_incremental_chains_restorable(
               'max_age_days': max_age_days, 'volume_ids': volume_ids},
         context=yaql.create_context())
     assert {p['volume_id']: p['backup_ids'] for p in plans} == expected
+
+
+# Each wait, the workflow it is in, the variable its poll publishes, the
+# status while Cinder is still at work and the inputs its budget comes from.
+WAITS = {
+    'wait_for_snapshot': ('back_up_volume_workflow', 'snapshot_status', 'creating',
+                          {'time_budget': 600}),
+    'wait_for_backup': ('back_up_volume_workflow', 'backup_status', 'creating',
+                        {'time_budget': 600}),
+    'wait_for_deletion': ('delete_backup_workflow', 'backup_status', 'deleting',
+                          {'delete_timeout': 600}),
+    'wait_for_restore': ('restore_backup_workflow', 'volume_status', 'restoring-backup',
+                         {'restore_timeout_per_gib': 600, 'backup_size': 1}),
+}
+
+
+def polls_until(workbook, wait, done_after, poll_interval):
+    """Run WAIT's retry policy on a clock of its own: Cinder finishes
+    DONE_AFTER seconds after waiting_since (None: never). Returns the times
+    of the polls, each evaluated as the engine does: continue-on after the
+    poll, then the delay."""
+    workflow, variable, busy, budget = WAITS[wait]
+    retry = workbook['workflows'][workflow]['tasks'][wait]['retry']
+    engine = yaql.factory.YaqlFactory().create()
+    clock = [0.0]
+    context = yaql.create_context()
+    context.register_function(lambda: datetime.datetime.fromtimestamp(
+        clock[0], datetime.timezone.utc), name='now')
+
+    def evaluate(key, data):
+        return engine(EXPRESSION.search(retry[key]).group(1)).evaluate(
+            data=data, context=context)
+
+    data = dict(budget, waiting_since=0.0, poll_interval=poll_interval)
+    count = evaluate('count', data)
+    polls = []
+    while len(polls) <= count:
+        polls.append(clock[0])
+        finished = done_after is not None and clock[0] >= done_after
+        data[variable] = 'available' if finished else busy
+        if not evaluate('continue-on', data):
+            return polls
+        clock[0] += evaluate('delay', data)
+    return polls
+
+
+def test_every_wait_polls_the_same_way(workbook):
+    delays = {workflow_task['retry']['delay'] for workflow_task in (
+        workbook['workflows'][workflow]['tasks'][wait]
+        for wait, (workflow, *_) in WAITS.items())}
+    assert len(delays) == 1, delays
+
+
+@pytest.mark.parametrize('wait', sorted(WAITS))
+@pytest.mark.parametrize('done_after', [0, 3, 16, 95])
+def test_polls_start_short_and_back_off(workbook, wait, done_after):
+    """At the default poll_interval (10 s) the end is seen within as long
+    again as it took (at least 1 s, at most 10 s later), with a poll count
+    that grows with the logarithm of short waits."""
+    polls = polls_until(workbook, wait, done_after, poll_interval=10)
+    seen = polls[-1]
+    assert done_after <= seen <= done_after + min(10, max(1, done_after)), polls
+    # 0, 1, 2, 4, 8, then every 10 s.
+    assert len(polls) <= 2 + math.ceil(math.log2(max(1, min(done_after, 10)))) + max(
+        0, done_after - 10) / 10, polls
+
+
+@pytest.mark.parametrize('wait', sorted(WAITS))
+def test_a_wait_ends_when_its_time_budget_is_spent(workbook, wait):
+    polls = polls_until(workbook, wait, None, poll_interval=10)
+    assert 600 <= polls[-1] <= 610, polls
+    assert all(b - a <= 10 for a, b in zip(polls, polls[1:])), polls
+
+
+@pytest.mark.parametrize('wait', sorted(WAITS))
+def test_poll_interval_1_polls_every_second(workbook, wait):
+    assert polls_until(workbook, wait, 5, poll_interval=1) == [0, 1, 2, 3, 4, 5]

@@ -335,8 +335,12 @@ class Stack:
             except (OSError, psutil.Error):
                 pass
         for process in leftovers:
-            progress('killing leftover process {} {}'.format(process.pid, process.name()))
-            process.kill()
+            # Killing a parent (Postfix's master) may end its children first.
+            try:
+                progress('killing leftover process {} {}'.format(process.pid, process.name()))
+                process.kill()
+            except psutil.NoSuchProcess:
+                pass
         psutil.wait_procs(leftovers, timeout=STOP_TIMEOUT)
 
     def memory_report(self):
