@@ -13,7 +13,6 @@ import pathlib
 import re
 import subprocess
 import sys
-import time
 import types
 import urllib.error
 import urllib.request
@@ -26,7 +25,7 @@ sys.path.insert(0, str(REPO / 'tools' / 'stack'))
 import stack as stack_module  # noqa: E402
 from .api import Session  # noqa: E402
 from .volumes import Rbd, VolumeMaker  # noqa: E402
-from .workflows import Cinder, Mail, Mistral, secrets_of  # noqa: E402
+from .workflows import Cinder, Mail, Mistral, secrets_of, wait_until  # noqa: E402
 
 STACK_DIR = pathlib.Path(os.environ.get('SYSTEM_TEST_STACK_DIR',
                                         REPO / '.cache' / 'system-test'))
@@ -80,29 +79,26 @@ class Operator:
 
     def wait_gone(self, kind, resource_id, timeout):
         """Poll `openstack KIND show` until the client says there is none."""
-        deadline = time.monotonic() + timeout
-        while True:
+        def gone():
             shown = subprocess.run([self.openstack, *kind.split(), 'show', resource_id],
                                    env=self.env, capture_output=True, text=True, timeout=120)
-            if shown.returncode and re.search(r'No \w+ with a name or ID|could not be found',
-                                              shown.stderr):
-                return
-            if shown.returncode or time.monotonic() > deadline:
-                pytest.fail('{} {} still there after {} s, or not shown:\n{}{}'.format(
-                    kind, resource_id, timeout, shown.stdout, shown.stderr))
-            time.sleep(2)
+            if shown.returncode and not re.search(r'No \w+ with a name or ID|could not be found',
+                                                  shown.stderr):
+                pytest.fail('{} {} not shown:\n{}{}'.format(kind, resource_id, shown.stdout,
+                                                            shown.stderr))
+            return shown.returncode
+        wait_until('{} {} to be gone'.format(kind, resource_id), gone, timeout, interval=2)
 
     def wait_status(self, kind, resource_id, wanted, timeout):
         """Poll `openstack KIND show` until the status is WANTED; fail on error."""
-        deadline = time.monotonic() + timeout
-        while True:
+        def reached():
             status = self.json(*kind.split(), 'show', resource_id)['status']
-            if status == wanted:
-                return
-            if status.startswith('error') or time.monotonic() > deadline:
-                pytest.fail('{} {} is {} after waiting for {} (logs: {})'.format(
+            if status.startswith('error'):
+                pytest.fail('{} {} is {} while waiting for {} (logs: {})'.format(
                     kind, resource_id, status, wanted, self.stack.logs))
-            time.sleep(2)
+            return status == wanted
+        wait_until('{} {} to be {}'.format(kind, resource_id, wanted), reached, timeout,
+                   interval=2)
 
 
 @pytest.fixture(scope='package')
@@ -146,19 +142,9 @@ def volumes(alice):
     # Incrementals first: a backup with dependents cannot be deleted.
     for backup_id in reversed(made['backups']):
         alice.run('volume', 'backup', 'delete', backup_id)
-        _wait_gone(alice, 'volume backup', backup_id)
+        alice.wait_gone('volume backup', backup_id, 120)
     for volume_id in made['volumes']:
         alice.run('volume', 'delete', volume_id)
-
-
-def _wait_gone(operator, kind, resource_id, timeout=120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        listed = operator.json(*kind.split(), 'list')
-        if resource_id not in {item['ID'] for item in listed}:
-            return
-        time.sleep(2)
-    pytest.fail('{} {} was not deleted'.format(kind, resource_id))
 
 
 @pytest.fixture(scope='session')

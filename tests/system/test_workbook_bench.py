@@ -3,7 +3,8 @@ the workbook's defaults: every figure of tests/bench/results.md is counted
 from the real services, and a broken count shows here, not in a published
 table. Measured on Mistral 2.0.0 (Fuel 9's engine); `make bench` adds Zed's.
 Times are only checked for sense, never against a target (that is the
-benchmark's to report)."""
+benchmark's to report). Way (b), the workbook at concurrency 1, is left out:
+it is way (a)'s code with another input, and a minute of `make test`."""
 
 import math
 
@@ -17,9 +18,9 @@ MAX_POLLS_PER_VOLUME = 8
 
 
 def test_each_way_is_measured_from_the_services(stack):
-    results = Bench(stack, engines=('mitaka',)).run(VOLUMES, RECORDS)
+    results = Bench(stack, engines=('mitaka',)).run(VOLUMES, RECORDS, one_at_a_time=False)
     assert results['poll_interval_is_default'] and results['poll_interval_s'] == 10
-    assert [way['label'][:3] for way in results['ways']] == ['(a)', '(b)', '(c)']
+    assert [way['label'][:3] for way in results['ways']] == ['(a)', '(c)']
     for way in results['ways']:
         # Per volume at least: read it, snapshot it, poll the snapshot,
         # back it up, poll the backup, delete the snapshot.

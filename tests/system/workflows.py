@@ -167,8 +167,7 @@ class Mistral:
         def finished():
             record = self.execution(execution_id)
             return record if record['state'] in TERMINAL else None
-        record = wait_until('execution {} to end'.format(execution_id), finished, timeout,
-                            interval=2)
+        record = wait_until('execution {} to end'.format(execution_id), finished, timeout)
         return Execution(record, self.tasks(execution_id))
 
     def run(self, workflow, inputs=None, env=MAIL_ENV, timeout=300):

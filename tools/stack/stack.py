@@ -225,9 +225,11 @@ class Service(Executor):
 
 
 class Stack:
-    def __init__(self, root, osapi_max_limit=3, engines=('zed', 'mitaka')):
+    def __init__(self, root, osapi_max_limit=3, engines=('zed', 'mitaka'),
+                 backup_compression='zstd'):
         self.root = pathlib.Path(root).resolve()
         self.osapi_max_limit = osapi_max_limit
+        self.backup_compression = backup_compression
         unknown = set(engines) - set(ENGINES)
         if unknown or not engines:
             raise StackError('unknown Mistral engine {}: choose from {}'.format(
@@ -677,7 +679,8 @@ class Stack:
     def _configure_cinder(self):
         self.render('cinder-api-paste.ini', self.path('cinder', 'api-paste.ini'))
         self.render('cinder.conf', '/etc/cinder/cinder.conf',
-                    osapi_max_limit=self.osapi_max_limit)
+                    osapi_max_limit=self.osapi_max_limit,
+                    backup_compression=self.backup_compression)
         os.makedirs('/var/lib/cinder/lock')
         self.run('cinder-manage', [PYTHON, HERE / 'cinder_service.py', 'manage',
                                    '--config-file', '/etc/cinder/cinder.conf', 'db', 'sync'])
