@@ -47,6 +47,11 @@ class Session:
         self.token()
         return self._project_id
 
+    def renew(self):
+        """A new token now, whatever the age of the one held."""
+        self._token = None
+        return self.token()
+
     def token(self):
         if self._token is None or time.monotonic() - self._token_time > TOKEN_LIFETIME:
             domain = {'name': 'Default'}

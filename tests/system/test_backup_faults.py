@@ -8,7 +8,17 @@ in what Mistral keeps of the run or in the mail.
 
 import pytest
 
-from .workflows import FAST, REPORT_TO, assert_no_secret_in, wait_until
+from .api import Session
+from .workflows import (
+    FAST, REPORT_TO, SNAPSHOT_NAME, Mistral, assert_no_secret_in, wait_until)
+
+# A run that outlives its Keystone token: tokens of TOKEN_LIFETIME seconds,
+# and the backup held past it by one upload request that the GCS front
+# holds for UPLOAD_HELD seconds (under the driver's 60-s socket time-out).
+# The backup is requested about 15 s into a run on Mistral 2.0.0, 5 s on
+# Zed's.
+TOKEN_LIFETIME = 40
+UPLOAD_HELD = 55
 
 
 def run_one(mistral, volume_id, **inputs):
@@ -112,3 +122,52 @@ def test_burst_of_errors_on_uploads(mistral, fleet, cinder, mail, secrets, gcs_f
     assert_failed_honestly(run, fleet.b1, 'backup ended in status error', mistral, cinder,
                            mail, secrets)
     assert 'timed out' in run.volumes[fleet.b1]['note']
+
+
+@pytest.fixture
+def short_tokens(stack, sessions):
+    """Keystone gives tokens of TOKEN_LIFETIME seconds for the test; the
+    test's own sessions take theirs first, which outlive it."""
+    for session in sessions.values():
+        session.renew()
+    stack.restart_keystone(TOKEN_LIFETIME)
+    yield
+    stack.restart_keystone()
+
+
+def test_run_outliving_its_token_stops_at_the_first_refusal(
+        short_tokens, mistral, stack, fleet, sessions, cinder, mail, secrets, gcs_faults):
+    """Both engines make every request of a run with the token it started
+    with (#15, item 5): once it expires, Cinder answers 401 to each. The
+    volume's wait stops at the first refusal instead of polling for its time
+    budget (600 s here) and an hour more; the report names the backup still
+    running and the snapshot the run could not delete (a snapshot left is
+    the price: deleting it needs a token too). On Zed's Mistral too with
+    SYSTEM_TEST_ALL_ON_ZED=1 (a minute and a half more than make test has
+    for it); tests/workbook checks the expressions against both engines'
+    wording of the refusal."""
+    gcs_faults.inject({'method': 'PUT', 'path': '^/upload/', 'delay': UPLOAD_HELD, 'times': 1})
+    # Started with a token of TOKEN_LIFETIME seconds, watched with an older one.
+    starter = Mistral(Session(stack, 'admin'), stack, mistral.engine)
+    execution_id = starter.start('create_backups_workflow', dict(
+        FAST, volumes_id_list=[fleet.a1], report_to_list=[REPORT_TO]))
+    run = mistral.wait(execution_id)
+    entry = run.volumes[fleet.a1]
+    snapshot, = cinder.snapshots_named(SNAPSHOT_NAME)
+    assert run.state == 'ERROR' and entry['outcome'] == 'failed', run
+    assert entry['note'] == (
+        'Cinder refused the Keystone token of this run (expired or revoked): backup {} last '
+        'seen creating, snapshot {} could not be deleted'.format(entry['backup_id'],
+                                                                 snapshot['id'])), run
+    report = mail.report(run.id)
+    assert report['Subject'] == 'Cinder backups failed: 0 backed up, 1 failed, 0 skipped'
+    assert entry['note'] in mail.text(report)
+    assert_no_secret_in(mail.text(report), secrets, 'the report')
+    assert_no_secret_in(mistral.exposed_text(run.id), secrets, 'the execution')
+    # cinder-backup, with its own credentials, finishes the backup; the
+    # snapshot is then the operator's to delete, as the guide says.
+    cinder.wait_backups_settled()
+    backup, = cinder.backups_of(run.id)
+    assert backup['id'] == entry['backup_id'] and backup['status'] == 'available'
+    sessions['admin'].cinder('DELETE', '/snapshots/' + snapshot['id'])
+    cinder.assert_no_snapshot_left()

@@ -290,20 +290,48 @@ WAITS = {
     'wait_for_deletion': ('delete_backup_workflow', 'backup_status', 'deleting',
                           {'delete_timeout': 600}),
     'wait_for_restore': ('restore_backup_workflow', 'volume_status', 'restoring-backup',
-                         {'restore_timeout_per_gib': 600, 'backup_size': 1}),
+                         {'time_budget': 600}),
+}
+# What a poll's error reads when Cinder refuses the run's Keystone token
+# (seen on the stack, tests/system/test_backup_faults.py): Mistral 2.0.0
+# words it from cinderclient 1.6.0's exception, Zed's Mistral from its text.
+TOKEN_REFUSED = {
+    'mitaka': "CinderAction.backups.get failed: <class 'cinderclient.exceptions.Unauthorized'>: "
+              "The request you have made requires authentication.",
+    'zed': 'CinderAction.backups.get failed: The request you have made requires '
+           'authentication. (HTTP 401)',
+}
+OTHER_ERROR = ('CinderAction.backups.get failed: The server is currently unavailable. '
+               'Please try again at a later time. (HTTP 503)')
+# The waits that stop at the first refusal and where their error then leads.
+REFUSABLE_WAITS = {
+    'wait_for_snapshot': ('back_up_volume_workflow', 'record_snapshot_failure'),
+    'wait_for_backup': ('back_up_volume_workflow', 'record_backup_failure'),
+    'wait_for_backup_end': ('back_up_volume_workflow', 'delete_snapshot'),
+    'wait_for_restore': ('restore_backup_workflow', 'record_restore_failure'),
 }
 
 
-def polls_until(workbook, wait, done_after, poll_interval):
+def task_context(task_state_info):
+    """A YAQL context with Mistral's task(): the state_info TASK_STATE_INFO
+    gives for the task (the last poll's error, None after a success)."""
+    context = yaql.create_context()
+    context.register_function(lambda name: {'state_info': task_state_info()}, name='task')
+    return context
+
+
+def polls_until(workbook, wait, done_after, poll_interval, error_after=None, error=None):
     """Run WAIT's retry policy on a clock of its own: Cinder finishes
-    DONE_AFTER seconds after waiting_since (None: never). Returns the times
-    of the polls, each evaluated as the engine does: continue-on after the
+    DONE_AFTER seconds after waiting_since (None: never); from ERROR_AFTER
+    seconds on, every poll fails with ERROR instead. Returns the times of
+    the polls, each evaluated as the engine does: continue-on after the
     poll, then the delay."""
     workflow, variable, busy, budget = WAITS[wait]
     retry = workbook['workflows'][workflow]['tasks'][wait]['retry']
     engine = yaql.factory.YaqlFactory().create()
     clock = [0.0]
-    context = yaql.create_context()
+    failing = [None]
+    context = task_context(lambda: failing[0])
     context.register_function(lambda: datetime.datetime.fromtimestamp(
         clock[0], datetime.timezone.utc), name='now')
 
@@ -311,13 +339,17 @@ def polls_until(workbook, wait, done_after, poll_interval):
         return engine(EXPRESSION.search(retry[key]).group(1)).evaluate(
             data=data, context=context)
 
-    data = dict(budget, waiting_since=0.0, poll_interval=poll_interval)
+    data = dict(workbook['workflows'][workflow]['vars'], **budget, waiting_since=0.0,
+                poll_interval=poll_interval)
     count = evaluate('count', data)
     polls = []
     while len(polls) <= count:
         polls.append(clock[0])
-        finished = done_after is not None and clock[0] >= done_after
-        data[variable] = 'available' if finished else busy
+        if error_after is not None and clock[0] >= error_after:
+            failing[0] = error  # the poll publishes nothing
+        else:
+            finished = done_after is not None and clock[0] >= done_after
+            data[variable] = 'available' if finished else busy
         if not evaluate('continue-on', data):
             return polls
         clock[0] += evaluate('delay', data)
@@ -355,3 +387,65 @@ def test_a_wait_ends_when_its_time_budget_is_spent(workbook, wait):
 @pytest.mark.parametrize('wait', sorted(WAITS))
 def test_poll_interval_1_polls_every_second(workbook, wait):
     assert polls_until(workbook, wait, 5, poll_interval=1) == [0, 1, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize('wait', sorted(set(WAITS) & set(REFUSABLE_WAITS)))
+@pytest.mark.parametrize('engine', sorted(TOKEN_REFUSED))
+def test_a_refused_token_stops_the_polls_at_once(workbook, wait, engine):
+    """A run outlives its Keystone token (#15, item 5): the first poll Cinder
+    refuses is the last, where polling on would only fail until the time
+    budget (600 s) is spent."""
+    polls = polls_until(workbook, wait, None, poll_interval=10, error_after=95,
+                        error=TOKEN_REFUSED[engine])
+    # The first poll past 95 s is refused and is the last.
+    assert polls[-2] < 95 <= polls[-1], polls
+
+
+@pytest.mark.parametrize('wait', sorted(set(WAITS) & set(REFUSABLE_WAITS)))
+def test_other_poll_errors_are_polled_through(workbook, wait):
+    polls = polls_until(workbook, wait, None, poll_interval=10, error_after=95, error=OTHER_ERROR)
+    assert 600 <= polls[-1] <= 610, polls
+
+
+def on_error_targets(workbook, wait, state_info):
+    """The tasks WAIT's on-error leads to when its last poll failed so."""
+    workflow, _ = REFUSABLE_WAITS[wait]
+    spec = workbook['workflows'][workflow]
+    engine = yaql.factory.YaqlFactory().create()
+    context = task_context(lambda: state_info)
+    targets = []
+    for branch in spec['tasks'][wait]['on-error']:
+        (target, condition), = branch.items()
+        if engine(EXPRESSION.search(condition).group(1)).evaluate(data=spec['vars'],
+                                                                  context=context):
+            targets.append(target)
+    return targets
+
+
+@pytest.mark.parametrize('wait', sorted(REFUSABLE_WAITS))
+@pytest.mark.parametrize('engine', sorted(TOKEN_REFUSED))
+def test_a_refused_token_is_reported_as_such(workbook, wait, engine):
+    """The note says the token was refused, not that the wait timed out, and
+    no further Cinder request is made for the volume."""
+    assert on_error_targets(workbook, wait, TOKEN_REFUSED[engine]) == ['record_token_refused']
+    _, otherwise = REFUSABLE_WAITS[wait]
+    assert on_error_targets(workbook, wait, OTHER_ERROR) == [otherwise]
+    workflow, _ = REFUSABLE_WAITS[wait]
+    recorder = workbook['workflows'][workflow]['tasks']['record_token_refused']
+    assert recorder['action'] == 'std.noop'
+    assert 'refused the Keystone token' in recorder['publish']['note']
+
+
+def test_wait_for_backup_end_stops_at_a_refused_token(workbook):
+    """Its retry policy is the hour it waits for a timed-out backup to end."""
+    retry = workbook['workflows']['back_up_volume_workflow']['tasks']['wait_for_backup_end'][
+        'retry']
+    engine = yaql.factory.YaqlFactory().create()
+    data = dict(workbook['workflows']['back_up_volume_workflow']['vars'],
+                backup_status='creating')
+    for state_info, polls_on in ((None, True), (OTHER_ERROR, True),
+                                 (TOKEN_REFUSED['mitaka'], False),
+                                 (TOKEN_REFUSED['zed'], False)):
+        continues = engine(EXPRESSION.search(retry['continue-on']).group(1)).evaluate(
+            data=data, context=task_context(lambda: state_info))
+        assert continues is polls_on, state_info

@@ -19,7 +19,9 @@ upload chunk was read) are what it does already.
 Fault injection: the JSON file named by the gcs_faults option holds a list of
 rules {"method": "PUT", "path": "regex", "status": 503, "times": 3}; "times"
 null or absent means for ever. The file is re-read when it changes; a rule
-answers the matching storage requests instead of the emulator. Every storage
+answers the matching storage requests instead of the emulator, or, with
+"delay": seconds instead of "status", holds them that long and then passes
+them on (a slow upload; the driver's socket gives up after 60 s). Every storage
 request is appended to the gcs_requests log as a JSON line: method, path,
 status and, for JSON requests, the body the driver sent. A storage request
 that never got an answer (the client gave up, for example while the front
@@ -27,6 +29,7 @@ still waited for the body its Content-Length announced) is logged with status
 null, the error and that Content-Length.
 """
 
+import asyncio
 import json
 import os
 import re
@@ -70,19 +73,18 @@ class GcsFront:
                     self.faults = json.load(f)
         return self.faults
 
-    def _injected_fault(self, request):
+    def _matching_rule(self, request):
+        """The first rule for REQUEST, counted as used."""
         for rule in self._current_faults():
             if (rule.get('method', request.method) == request.method
                     and re.search(rule.get('path', ''), request.path)
                     and rule.get('times') != 0):
                 if rule.get('times') is not None:
                     rule['times'] -= 1
-                return _json_response(rule['status'], {'error': {
-                    'code': rule['status'],
-                    'message': 'fault injected by the test stack'}})
+                return rule
         return None
 
-    def request(self, flow):
+    async def request(self, flow):
         request = flow.request
         if request.host == TOKEN_HOST or (request.host, request.path) == LEGACY_TOKEN:
             flow.response = _json_response(200, {
@@ -94,7 +96,12 @@ class GcsFront:
                     200, f.read(), {'Content-Type': 'application/json'})
         elif request.host in STORAGE_HOSTS:
             flow.metadata['storage'] = True
-            flow.response = self._injected_fault(request)
+            rule = self._matching_rule(request)
+            if rule and 'delay' in rule:
+                await asyncio.sleep(rule['delay'])
+            elif rule:
+                flow.response = _json_response(rule['status'], {'error': {
+                    'code': rule['status'], 'message': 'fault injected by the test stack'}})
             if flow.response is None:
                 host_header = request.host_header
                 emulator_host, emulator_port = ctx.options.gcs_emulator.split(':')

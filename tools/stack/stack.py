@@ -84,6 +84,9 @@ PRIVATE_DIRS = {
 }
 PG_DIR = pathlib.Path('/var/lib/postgresql')
 START_TIMEOUT = 120
+# Keystone's default [token] expiration, also a Fuel 9 controller's (its
+# keystone task sets none).
+KEYSTONE_TOKEN_LIFETIME = 3600
 STOP_TIMEOUT = 30
 BUCKET = 'cinder-gcs-system-test'
 GCS_PROJECT = 'cinder-gcs-test'
@@ -612,7 +615,8 @@ class Stack:
 
     def _launch_keystone(self):
         keystone = self.path('keystone')
-        conf = self.render('keystone.conf', keystone / 'keystone.conf')
+        conf = self.render('keystone.conf', keystone / 'keystone.conf',
+                           token_lifetime=KEYSTONE_TOKEN_LIFETIME)
         (keystone / 'fernet-keys').mkdir()
         (keystone / 'credential-keys').mkdir()
         manage = ['keystone-manage', '--config-file', conf]
@@ -626,8 +630,22 @@ class Stack:
             'bootstrap', '--bootstrap-password=' + self.passwords['admin'],
             '--bootstrap-region-id', 'RegionOne', '--bootstrap-admin-url', url,
             '--bootstrap-internal-url', url, '--bootstrap-public-url', url])
+        return self._launch_keystone_server(conf)
+
+    def _launch_keystone_server(self, conf):
+        url = 'http://127.0.0.1:{}/v3/'.format(PORTS['keystone'])
         return self.launch('keystone', [PYTHON, HERE / 'keystone_wsgi.py', PORTS['keystone'], conf],
                            lambda: http_answers(url))
+
+    def restart_keystone(self, token_lifetime=KEYSTONE_TOKEN_LIFETIME):
+        """Start Keystone again with tokens that live TOKEN_LIFETIME seconds
+        (its [token] expiration). Tokens it gave before keep their own end."""
+        keystone = next(service for service in self.services if service.name == 'keystone')
+        keystone.stop()
+        self.services.remove(keystone)
+        conf = self.render('keystone.conf', self.path('keystone', 'keystone.conf'),
+                           token_lifetime=token_lifetime)
+        self.wait(self._launch_keystone_server(conf))
 
     def _create_identity(self):
         users = [{'name': name, 'password': self.passwords[name], 'project': project,
