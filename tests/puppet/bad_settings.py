@@ -1,4 +1,5 @@
-"""Building blocks of the invalid-settings tables."""
+"""Building blocks of the invalid-settings tests: changes to the settings,
+and the check that no piece of the key was shown."""
 
 import json
 
@@ -21,3 +22,18 @@ def with_key(**fields):
 
 def setting(name, value):
     return lambda settings: dict(settings, **{name: value})
+
+
+def key_material(service_account_key):
+    """Pieces of the key that must never be shown: each line of the PEM
+    body, long enough to be unambiguous."""
+    pem = json.loads(service_account_key)['private_key']
+    return [line for line in pem.splitlines() if len(line) > 40]
+
+
+def assert_no_key_material(service_account_key, *texts):
+    pieces = key_material(service_account_key)
+    assert pieces
+    for text in texts:
+        for piece in pieces:
+            assert piece not in text

@@ -136,7 +136,7 @@ def test_unmanaged_service_is_never_restarted(sandbox, default_settings):
     assert 'Service[cinder-backup]' not in result.resources()
 
 
-from .bad_settings import KEY, key_text, setting, with_key  # noqa: E402
+from .bad_settings import KEY, assert_no_key_material, key_text, setting, with_key  # noqa: E402
 
 # End to end through Puppet: the cases the issue names, and the key's
 # traps. tests/puppet/test_settings_validation.py checks every rule.
@@ -190,21 +190,6 @@ def test_bad_input_fails_naming_the_setting_and_changes_nothing(
     assert snapshot(deployed) == before
     assert_no_key_material(service_account_key, result.stdout, result.stderr,
                            result.report_text)
-
-
-def key_material(service_account_key):
-    """Pieces of the key that must never be shown: each line of the PEM
-    body, long enough to be unambiguous."""
-    pem = json.loads(service_account_key)['private_key']
-    return [line for line in pem.splitlines() if len(line) > 40]
-
-
-def assert_no_key_material(service_account_key, *texts):
-    pieces = key_material(service_account_key)
-    assert pieces
-    for text in texts:
-        for piece in pieces:
-            assert piece not in text
 
 
 def test_private_key_never_shown_by_puppet(sandbox, default_settings,

@@ -19,6 +19,10 @@ CONTROLLERS = ['primary-controller', 'controller']
 # task: (roles, runs after, runs before); Fuel's task ids as in Fuel 9's
 # fuel-library (see the comment in deployment_tasks.yaml).
 PLACEMENT = {
+    # Before setup_repositories, the first Fuel task that changes a node
+    # (then fuel_pkgs, globals, ... openstack-cinder, top-role-cinder,
+    # horizon), after hiera, which gives it the settings.
+    'cinder-gcs-check-settings': (CONTROLLERS + ['cinder'], ['hiera'], ['setup_repositories']),
     'cinder-gcs-backup-ceph': (CONTROLLERS, ['openstack-cinder'], ['deploy_end']),
     'cinder-gcs-backup-lvm': (['cinder'], ['top-role-cinder'],
                               ['enable_cinder_volume_service']),
@@ -75,12 +79,16 @@ def without_plugin(node):
     ('cinder-gcs-backup-lvm', node_data('ceph-controller', True), False),
     ('cinder-gcs-horizon', node_data('ceph-controller', True), True),
     ('cinder-gcs-horizon', node_data('ceph-controller', False), False),
+    ('cinder-gcs-check-settings', node_data('ceph-controller', True), True),
+    ('cinder-gcs-check-settings', node_data('lvm-cinder', True), True),
+    ('cinder-gcs-check-settings', node_data('lvm-cinder', False), False),
 ], ids=[
     'ceph controller, plugin enabled', 'ceph controller, plugin disabled',
     'ceph controller, plugin not installed', 'LVM volumes only: not on controllers',
     'LVM cinder node, plugin enabled', 'LVM cinder node, plugin disabled',
     'Ceph volumes only: not on cinder nodes',
     'horizon, plugin enabled', 'horizon, plugin disabled',
+    'check, ceph controller', 'check, LVM cinder node', 'check, plugin disabled',
 ])
 def test_condition_selects_the_nodes(task_id, data, runs):
     expression = TASKS[task_id]['condition']['yaql_exp']

@@ -7,28 +7,13 @@ test_backup_task.py shows end to end that a failure leaves the node alone.
 """
 
 import json
-import subprocess
 
 import pytest
 
-from .bad_settings import KEY, key_text, setting, with_key
-from .sandbox import PLUGIN_MODULES
+from support.puppet_checks import run_checks
 
-CHECKS = PLUGIN_MODULES / 'cinder_gcs' / 'lib' / 'puppet_x' / 'cinder_gcs' / 'settings.rb'
-RUNNER = """
-require 'puppet'
-require 'json'
-require ARGV[0]
-results = JSON.parse(STDIN.read).map do |settings|
-  begin
-    PuppetX::CinderGcs::Settings.check(settings)
-    nil
-  rescue Puppet::ParseError => e
-    e.message
-  end
-end
-puts JSON.generate(results)
-"""
+from .bad_settings import KEY, key_text, setting, with_key
+
 
 def as_pkcs1_header(settings):
     pem = json.loads(key_text(settings))['private_key']
@@ -111,6 +96,10 @@ BAD = [
                  'backup_gcs_retry_error_codes', id='retry codes separated by semicolons'),
     pytest.param(setting('backup_gcs_retry_error_codes', ''), 'backup_gcs_retry_error_codes',
                  id='no retry code'),
+    pytest.param(setting('backup_gcs_retry_error_codes', '429,'), 'backup_gcs_retry_error_codes',
+                 id='retry codes ending in a comma'),
+    pytest.param(setting('backup_gcs_num_retries', '03'), 'backup_gcs_num_retries',
+                 id='retries with a leading zero'),
     pytest.param(setting('backup_gcs_user_agent', ' cinder'), 'backup_gcs_user_agent',
                  id='user agent starting with a space'),
     pytest.param(setting('backup_gcs_user_agent', 'x' * 256), 'backup_gcs_user_agent',
@@ -124,10 +113,7 @@ BAD = [
 def outcomes(default_settings):
     """The check's message (None when it passed) for every case, by id."""
     cases = {case.id: case.values[0](default_settings) for case in GOOD + BAD}
-    result = subprocess.run(['ruby', '-e', RUNNER, str(CHECKS)],
-                            input=json.dumps(list(cases.values())),
-                            capture_output=True, text=True, check=True)
-    return dict(zip(cases, json.loads(result.stdout)))
+    return dict(zip(cases, run_checks(list(cases.values()))['messages']))
 
 
 @pytest.mark.parametrize('change', GOOD)

@@ -11,7 +11,8 @@ module PuppetX
       ).freeze
 
       # The same patterns as the Fuel UI's (environment_config.yaml), anchored
-      # with \A and \z because Ruby's ^ and $ match at every line break.
+      # with \A and \z because Ruby's ^ and $ match at every line break
+      # (tests/puppet/test_settings_agree.py holds the two to each other).
       PATTERNS = {
         'backup_gcs_project_id' =>
           [/\A([a-z][a-z0-9.-]*[a-z0-9]:)?[a-z][a-z0-9-]{4,28}[a-z0-9]\z/,
@@ -25,7 +26,13 @@ module PuppetX
         'backup_gcs_user_agent' =>
           [/\A[!-~][ -~]{0,254}\z/,
            'must be 1-255 printable ASCII characters, not starting with a space'],
+        'backup_gcs_retry_error_codes' =>
+          [/\A[45][0-9]{2}( *, *[45][0-9]{2})*\z/,
+           'must be HTTP status codes from 400 to 599, separated by commas'],
       }.freeze
+      # A whole number as the UI's number fields take it: no sign but -1's,
+      # no leading zero, at most 12 digits.
+      INTEGER = /\A(-1|0|[1-9][0-9]{0,11})\z/
 
       KEY_SETTING = 'gcs_service_account_key'.freeze
       KEY_FIELDS = %w(project_id private_key_id private_key client_email token_uri).freeze
@@ -47,7 +54,7 @@ module PuppetX
 
       def self.integer(settings, name, min, max)
         value = text(settings, name)
-        unless value =~ /\A-?[0-9]{1,12}\z/ && value.to_i >= min && value.to_i <= max
+        unless value =~ INTEGER && value.to_i >= min && value.to_i <= max
           fail_setting(name, "must be a whole number from #{min} to #{max}")
         end
         value.to_i
@@ -96,14 +103,6 @@ module PuppetX
         end
       end
 
-      def self.check_retries(settings)
-        integer(settings, 'backup_gcs_num_retries', 0, 10)
-        codes = text(settings, 'backup_gcs_retry_error_codes').split(/\s*,\s*/)
-        unless !codes.empty? && codes.all? { |code| code =~ /\A[45][0-9]{2}\z/ }
-          fail_setting('backup_gcs_retry_error_codes',
-                       'must be HTTP status codes from 400 to 599, separated by commas')
-        end
-      end
 
       def self.check(settings)
         raise Puppet::ParseError, 'fuel-plugin-cinder-gcs: the plugin settings are not a hash' \
@@ -118,7 +117,7 @@ module PuppetX
           fail_setting('backup_gcs_enable_progress_timer', 'must be true or false')
         end
         check_sizes(settings)
-        check_retries(settings)
+        integer(settings, 'backup_gcs_num_retries', 0, 10)
         check_key(settings)
       end
     end

@@ -1,0 +1,36 @@
+"""The first task of the plugin (cinder_gcs_check_settings.pp), applied by the
+real Puppet 7 as Fuel 9 runs it before its own tasks: good settings pass
+and change nothing; a bad one stops the deployment there, naming the
+setting and never quoting the key. Where it runs in the deployment graph:
+tests/puppet/test_deployment_tasks.py."""
+
+import pytest
+
+from .bad_settings import KEY, assert_no_key_material, key_text, setting, with_key
+from .conftest import astute
+
+MANIFEST = 'cinder_gcs_check_settings.pp'
+
+
+def test_good_settings_pass_and_change_nothing(sandbox, node, default_settings):
+    result = sandbox.apply(MANIFEST, astute(node, default_settings))
+    # --detailed-exitcodes: 0, nothing to change.
+    assert result.returncode == 0, result.stderr
+    assert 'MODULAR: fuel-plugin-cinder-gcs/cinder_gcs_check_settings.pp' in result.stdout
+    assert not result.changed_resources()
+
+
+@pytest.mark.parametrize('change, named_setting', [
+    pytest.param(lambda s: dict(s, **{KEY: key_text(s)[:-1]}), KEY, id='key cut short'),
+    pytest.param(with_key(type='authorized_user'), KEY, id='key of a user'),
+    pytest.param(setting('backup_gcs_object_size', '52428801'), 'backup_gcs_object_size',
+                 id='object size not a multiple of block size'),
+    pytest.param(setting('backup_gcs_storage_class', 'GLACIER'), 'backup_gcs_storage_class',
+                 id='unknown storage class'),
+])
+def test_bad_setting_stops_the_deployment_naming_it(
+        sandbox, default_settings, service_account_key, change, named_setting):
+    result = sandbox.apply(MANIFEST, astute('lvm-cinder', change(default_settings)))
+    assert result.failed
+    assert 'fuel-plugin-cinder-gcs: setting {} '.format(named_setting) in result.stderr
+    assert_no_key_material(service_account_key, result.stdout, result.stderr, result.report_text)
