@@ -4,44 +4,12 @@ and the Python 2.7 of a Fuel 9 node."""
 import json
 import os
 import pathlib
-import subprocess
 
 import pytest
 import yaml
 
-REPO = pathlib.Path(__file__).resolve().parent.parent
-VENV_ROOT = REPO / '.venv'
-# Made by tools/install-py27.sh.
-NODE_PYTHON = VENV_ROOT / 'py27-node'
-MITAKA_CINDER = VENV_ROOT / 'mitaka-cinder'
-PLUGIN_NAME = 'fuel-plugin-cinder-gcs'
-PLUGIN_DIR_ON_MASTER = 'var/www/nailgun/plugins/fuel-plugin-cinder-gcs-1.0'
-# Defaults of Mitaka's GCS backup driver (cinder/backup/drivers/google.py);
-# the plugin's defaults must be these so that enabling the plugin changes
-# nothing the operator did not choose. Strings: Fuel text fields hold text.
-DRIVER_DEFAULTS = {
-    'backup_gcs_object_size': '52428800',
-    'backup_gcs_block_size': '32768',
-    'backup_gcs_reader_chunk_size': '2097152',
-    'backup_gcs_writer_chunk_size': '2097152',
-    'backup_gcs_num_retries': '3',
-    'backup_gcs_retry_error_codes': '429',
-    'backup_gcs_bucket_location': 'US',
-    'backup_gcs_storage_class': 'NEARLINE',
-    'backup_gcs_user_agent': 'gcscinder',
-    'backup_gcs_enable_progress_timer': True,
-}
-
-
-def run(cmd, **kwargs):
-    """Run a command, failing the test with its output if it fails."""
-    kwargs.setdefault('cwd', REPO)
-    result = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
-    if result.returncode != 0:
-        pytest.fail('{} exited {}\nstdout:\n{}\nstderr:\n{}'.format(
-            ' '.join(map(str, cmd)), result.returncode, result.stdout,
-            result.stderr))
-    return result
+from support.fuel_nodes import ADVANCED, PROJECT_ID, one_line
+from support.project import MITAKA_CINDER, NODE_PYTHON, PLUGIN_DIR_ON_MASTER, REPO, VENV_ROOT, run
 
 
 @pytest.fixture(scope='session')
@@ -74,6 +42,25 @@ def plugin_settings(env_config):
     """The UI settings, without the plugin's own metadata entry."""
     return {name: attr for name, attr in env_config['attributes'].items()
             if name != 'metadata'}
+
+
+@pytest.fixture(scope='session')
+def default_settings(plugin_settings, service_account_key):
+    """The settings as Fuel passes them when the operator filled in the
+    three required fields and left the defaults: the key as the browser's
+    password field sends it, on one line."""
+    settings = {name: attr['value'] for name, attr in plugin_settings.items()}
+    settings.update({
+        'backup_gcs_project_id': PROJECT_ID,
+        'backup_gcs_bucket': 'acme-cinder-backups',
+        'gcs_service_account_key': one_line(service_account_key),
+    })
+    return settings
+
+
+@pytest.fixture(scope='session')
+def advanced_settings(default_settings):
+    return dict(default_settings, **ADVANCED)
 
 
 @pytest.fixture(scope='session')
@@ -132,15 +119,6 @@ def service_account_key(tmp_path_factory):
             '.gserviceaccount.com',
     }
     return json.dumps(key, indent=2) + '\n'
-
-
-def offline_pip_env(home, **extra):
-    """pip with no configuration of this machine (its mirrors and extra
-    find-links would hide a missing file) and a HOME of the test's own
-    (pip 1.5 writes ~/.pip/pip.log)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith('PIP_')}
-    env.update(PIP_CONFIG_FILE=os.devnull, HOME=str(home), **extra)
-    return env
 
 
 def _tool_environment(venv, executable):

@@ -2,7 +2,7 @@
 
 import yaml
 
-from conftest import PLUGIN_NAME, REPO
+from support.project import PLUGIN_NAME, REPO
 
 # The wizard's panes (fuel-web's openstack.yaml component names): a chosen
 # component of any of them that the plugin's `compatible` does not cover

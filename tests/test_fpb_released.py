@@ -9,7 +9,7 @@ import pathlib
 
 import pytest
 
-from conftest import REPO, run
+from support.project import REPO, run
 
 # Python 2 and 3: the interpreter's version, then every installed file of
 # the fuel-plugin-builder wheel whose digest differs from its RECORD.

@@ -5,7 +5,7 @@ import filecmp
 
 import pytest
 
-from conftest import PLUGIN_DIR_ON_MASTER, REPO, run
+from support.project import PLUGIN_DIR_ON_MASTER, REPO, run
 
 # What the Fuel master needs from the package, compared byte for byte.
 SHIPPED = [

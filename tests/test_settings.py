@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import DRIVER_DEFAULTS
+from support.project import DRIVER_DEFAULTS
 
 # Fuel 9 settings outside the plugin that its restrictions may name.
 FUEL_STORAGE_SETTINGS = {'volumes_lvm', 'volumes_ceph'}

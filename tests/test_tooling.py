@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from conftest import REPO, VENV_ROOT, run
+from support.project import REPO, VENV_ROOT, run
 
 FPB_PYTHON = VENV_ROOT / 'fpb' / 'bin' / 'python'
 

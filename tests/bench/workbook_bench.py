@@ -12,7 +12,7 @@ The workbook runs at its own defaults (poll_interval included) unless
 --poll-interval says otherwise. Each volume holds a few MiB of data; the
 volumes are given by ID, so the backup runs make no listing requests. The
 listing is measured on its own, on each engine: RECORDS volume records are
-added to Cinder's database (no data behind them) and select_volumes_workflow
+added to Cinder's database (no data behind them) and _select_volumes_workflow
 lists every volume, against the plain script's one cinderclient call.
 
 What is measured, per way:
@@ -53,6 +53,7 @@ sys.path[:0] = [str(REPO / 'tests'), str(REPO / 'tools' / 'stack')]
 import stack as stack_module  # noqa: E402
 from system.api import Session  # noqa: E402
 from system.volumes import Rbd, VolumeMaker  # noqa: E402
+from support.polling import wait_until  # noqa: E402
 from system.workflows import TERMINAL, WORKBOOK, Mistral  # noqa: E402
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -190,15 +191,11 @@ class Bench:
         return json.loads(completed.stdout)
 
     def wait_execution(self, mistral, execution_id, timeout):
-        deadline = time.monotonic() + timeout
-        while True:
+        def ended():
             record = mistral.execution(execution_id)
-            if record['state'] in TERMINAL:
-                return record
-            if time.monotonic() > deadline:
-                raise BenchError('execution {} still {} after {} s'.format(
-                    execution_id, record['state'], timeout))
-            time.sleep(0.5)
+            return record if record['state'] in TERMINAL else None
+        return wait_until('execution {} to end'.format(execution_id), ended, timeout,
+                          interval=0.5)
 
     # ----------------------------------------------------------- measuring
     def measure(self, label, engine, access_log, run, volume_ids, name, *args, **kwargs):
@@ -283,17 +280,17 @@ class Bench:
         mistral = self.mistrals[engine]
         began = time.monotonic()
         execution_id = mistral.start(
-            'select_volumes_workflow', {'projects_id_list': None, 'volumes_id_list': None},
+            '_select_volumes_workflow', {'projects_id_list': None, 'volumes_id_list': None},
             env=None)
         record = self.wait_execution(mistral, execution_id, timeout=1800)
         wall = time.monotonic() - began
         selected = json.loads(record['output'] or '{}').get('volume_ids') or []
         if record['state'] != 'SUCCESS' or len(selected) != total:
-            raise BenchError('select_volumes_workflow {} on {} ended {} with {} of {} '
+            raise BenchError('_select_volumes_workflow {} on {} ended {} with {} of {} '
                              'volumes'.format(execution_id, engine, record['state'],
                                               len(selected), total))
         figures = {'workbook_s': wall, 'workbook_requests': access_log.counts()['requests']}
-        self.log('listing on {}: select_volumes_workflow {workbook_s:.1f} s, '
+        self.log('listing on {}: _select_volumes_workflow {workbook_s:.1f} s, '
                  '{workbook_requests} requests'.format(ENGINES[engine][0], **figures))
         return figures
 
@@ -388,9 +385,9 @@ def markdown(results):
         ' |' * (len(ways) - 1), plain['script_peak_rss_mib']))
     listing = results['listing']
     engines = listing['engines']
-    lines += ['', 'Listing {volumes} volume records (select_volumes_workflow against one '
+    lines += ['', 'Listing {volumes} volume records (_select_volumes_workflow against one '
               'cinderclient `volumes.list`):'.format(**listing), '',
-              '| |' + ''.join(' select_volumes_workflow on {} |'.format(ENGINES[engine][0])
+              '| |' + ''.join(' _select_volumes_workflow on {} |'.format(ENGINES[engine][0])
                               for engine in engines) + ' plain script |',
               '|---|' + '---:|' * (len(engines) + 1),
               '| time (s) |' + ''.join(' {:.1f} |'.format(figures['workbook_s'])

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from conftest import REPO, VENV_ROOT
+from support.project import REPO, VENV_ROOT
 from .helpers import build_docs
 
 

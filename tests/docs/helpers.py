@@ -3,13 +3,8 @@
 import os
 import re
 import subprocess
-import sys
 
-from conftest import REPO, run
-
-# The extractor and the diagram code are plain modules, importable here.
-sys.path.insert(0, str(REPO / 'tools'))
-sys.path.insert(0, str(REPO / 'doc' / '_ext'))
+from support.project import REPO, run
 
 BUILD_DOCS = REPO / 'tools' / 'build-docs.sh'
 WORKBOOK = REPO / 'examples' / 'mistral_workbook.yaml'

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import REPO
+from support.project import REPO
 
 RESULTS = REPO / 'tests' / 'bench' / 'results.json'
 TABLE = REPO / 'tests' / 'bench' / 'results.md'

@@ -3,7 +3,7 @@ the specs keep the Fuel spec layout."""
 
 import pytest
 
-from conftest import REPO
+from support.project import REPO
 from .helpers import build_docs, rst_sections
 
 CHAPTERS = ['introduction', 'prerequisites', 'installation', 'configuration',

@@ -4,7 +4,7 @@ environment_config.yaml under its UI label, with its real default."""
 import pytest
 import yaml
 
-from conftest import REPO
+from support.project import REPO
 from .helpers import rst_fields, rst_sections
 
 SETTINGS = {name: attr for name, attr in yaml.safe_load(

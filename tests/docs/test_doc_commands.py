@@ -6,10 +6,8 @@ import sys
 
 import pytest
 
-from conftest import REPO
-from . import helpers  # noqa: F401  (puts tools/ on the import path)
-
 import doc_commands
+from support.project import REPO
 
 
 @pytest.mark.parametrize('line, expected', [

@@ -8,10 +8,10 @@ import shlex
 import pytest
 import yaml
 
-from conftest import REPO
-from .helpers import WORKBOOK, rst_sections
-
 import doc_commands
+from support.project import REPO
+
+from .helpers import WORKBOOK, rst_sections
 
 CHAPTER = REPO / 'doc' / 'mistral.rst'
 INPUTS_TABLE = re.compile(r'^\.\. list-table:: Inputs of ``(\w+)``$')

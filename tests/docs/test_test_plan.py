@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from conftest import REPO, VENV_ROOT, run
+from support.project import REPO, VENV_ROOT, run
 from .helpers import rst_fields, rst_sections
 
 PLAN = REPO / 'doc' / 'testing' / 'index.rst'

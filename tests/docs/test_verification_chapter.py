@@ -4,8 +4,8 @@ real `puppet apply`)."""
 
 import re
 
-from conftest import REPO
-from puppet.test_backup_task import EXPECTED_DEFAULT
+from support.project import REPO
+from support.fuel_nodes import EXPECTED_DEFAULT
 
 # Values that differ from one cloud to the next; the guide shows examples.
 SITE_SPECIFIC = {'backup_gcs_project_id', 'backup_gcs_bucket'}

@@ -6,9 +6,9 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 import yaml
 
-from .helpers import WORKBOOK, build_docs
-
 import workbook_graph
+
+from .helpers import WORKBOOK, build_docs
 
 SVG = '{http://www.w3.org/2000/svg}'
 WORKFLOW = 'create_backups_workflow'
@@ -95,7 +95,7 @@ def expected_graph(workbook_path, name=WORKFLOW):
     return nodes, {(e.source, e.target) for e in transitions} | starts
 
 
-@pytest.mark.parametrize('workflow', [WORKFLOW, 'back_up_volume_workflow'])
+@pytest.mark.parametrize('workflow', [WORKFLOW, '_back_up_volume_workflow'])
 def test_guide_diagram_draws_the_workbook(built_guide, workflow):
     assert drawn_graph(built_guide, workflow) == \
         expected_graph(WORKBOOK, workflow)

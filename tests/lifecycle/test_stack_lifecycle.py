@@ -17,19 +17,17 @@ import pathlib
 import signal
 import socket
 import subprocess
-import sys
 import time
 
 import psutil
 import pytest
 
-from conftest import REPO
+import stack as stack_module
+from support.project import REPO
 
 IN_NAMESPACE = REPO / 'tools' / 'stack' / 'in-namespace.sh'
 PYTEST = REPO / '.venv' / 'test' / 'bin' / 'pytest'
 PYTHON = REPO / '.venv' / 'test' / 'bin' / 'python'
-sys.path.insert(0, str(REPO / 'tools' / 'stack'))
-import stack as stack_module  # noqa: E402
 
 # A system test that takes long enough to be interrupted in.
 SYSTEM_TEST = 'tests/system/test_backup_cycle.py'

@@ -8,40 +8,16 @@ import stat
 
 import pytest
 
-from conftest import DRIVER_DEFAULTS, PLUGIN_NAME
-
-from .conftest import NODES, astute, fuel_cinder_conf
-from .sandbox import Sandbox
+from support.fuel_nodes import (EXPECTED_ADVANCED, EXPECTED_DEFAULT, KEY_FILE, NODES, astute,
+                                fuel_cinder_conf)
+from support.project import PLUGIN_NAME
+from support.puppet_sandbox import Sandbox
 
 MANIFEST = 'cinder_gcs_backup.pp'
-KEY_FILE = '/var/lib/cinder/gcs-credentials.json'
 CINDER_CONF = '/etc/cinder/cinder.conf'
 # The bundled Python 2.7 libraries cannot install here; tests/pylibs
 # installs them through Puppet from the built package.
 NO_LIBRARIES = {'cinder_gcs_install_client_libraries': False}
-
-# What cinder.conf holds with the settings' defaults: the driver's own.
-EXPECTED_DEFAULT = dict(
-    {name: str(value) for name, value in DRIVER_DEFAULTS.items()},
-    backup_driver='cinder.backup.drivers.google',
-    backup_gcs_credential_file=KEY_FILE,
-    backup_gcs_project_id='cinder-backups-test',
-    backup_gcs_bucket='acme-cinder-backups',
-)
-EXPECTED_ADVANCED = dict(
-    EXPECTED_DEFAULT,
-    backup_gcs_bucket_location='europe-west1',
-    backup_gcs_storage_class='COLDLINE',
-    backup_gcs_object_size='104857600',
-    backup_gcs_block_size='65536',
-    backup_gcs_reader_chunk_size='1048576',
-    backup_gcs_writer_chunk_size='-1',
-    backup_gcs_num_retries='5',
-    # A list option: Cinder splits on commas.
-    backup_gcs_retry_error_codes='429,503',
-    backup_gcs_user_agent='acme-cloud cinder/8.0',
-    backup_gcs_enable_progress_timer='False',
-)
 
 
 def apply_ok(sandbox, hiera, *args):

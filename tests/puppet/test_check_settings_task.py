@@ -6,8 +6,9 @@ tests/puppet/test_deployment_tasks.py."""
 
 import pytest
 
+from support.fuel_nodes import astute
+
 from .bad_settings import KEY, assert_no_key_material, key_text, setting, with_key
-from .conftest import astute
 
 MANIFEST = 'cinder_gcs_check_settings.pp'
 

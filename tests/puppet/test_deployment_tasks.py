@@ -8,9 +8,9 @@ import pytest
 import yaql
 import yaml
 
-from conftest import PLUGIN_NAME, REPO
+from support.fuel_nodes import astute
+from support.project import PLUGIN_NAME, REPO
 
-from .conftest import astute
 
 TASKS = {task['id']: task for task in
          yaml.safe_load((REPO / 'deployment_tasks.yaml').read_text())}

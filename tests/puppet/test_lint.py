@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import REPO, run
+from support.project import REPO, run
 
 SCRIPTS = REPO / 'deployment_scripts'
 MANIFESTS = sorted(SCRIPTS.rglob('*.pp'))

@@ -6,9 +6,7 @@ import re
 
 import pytest
 
-from conftest import REPO
-# The plugin settings as Fuel passes them, shared with the Puppet tests.
-from puppet.conftest import default_settings  # noqa: F401 (a fixture)
+from support.project import REPO
 
 MODULES = 'deployment_scripts/puppet/modules'
 MODULE = MODULES + '/cinder_gcs'

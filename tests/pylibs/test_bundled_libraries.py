@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 
-from conftest import offline_pip_env, run
+from support.project import offline_pip_env, run
 
 from .conftest import INSTALLER, pins
 

@@ -8,10 +8,10 @@ import re
 
 import pytest
 
-from puppet.conftest import astute, fuel_cinder_conf
-from puppet.sandbox import Sandbox
+from support.fuel_nodes import astute, fuel_cinder_conf
+from support.puppet_sandbox import Sandbox
 
-from conftest import offline_pip_env
+from support.project import offline_pip_env
 
 from .conftest import MODULES
 

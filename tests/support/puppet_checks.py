@@ -6,7 +6,7 @@ code (tests/puppet/test_backup_task.py applies it end to end)."""
 import json
 import subprocess
 
-from conftest import REPO
+from support.project import REPO
 
 CHECKS = (REPO / 'deployment_scripts' / 'puppet' / 'modules' / 'cinder_gcs' / 'lib'
           / 'puppet_x' / 'cinder_gcs' / 'settings.rb')

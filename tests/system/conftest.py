@@ -10,27 +10,22 @@ logs stay in .cache/system-test/logs (SYSTEM_TEST_STACK_DIR moves the stack).
 import json
 import os
 import pathlib
-import re
-import subprocess
-import sys
 import types
 import urllib.error
 import urllib.request
 
 import pytest
 
-from conftest import REPO, run
+import stack as stack_module
+from support.project import REPO, run
 
-sys.path.insert(0, str(REPO / 'tools' / 'stack'))
-import stack as stack_module  # noqa: E402
-from .api import Session  # noqa: E402
-from .volumes import Rbd, VolumeMaker  # noqa: E402
-from .workflows import Cinder, Mail, Mistral, secrets_of, wait_until  # noqa: E402
+from .api import Session
+from .cli import Operator
+from .volumes import Rbd, VolumeMaker
+from .workflows import Cinder, Mail, Mistral, secrets_of
 
 STACK_DIR = pathlib.Path(os.environ.get('SYSTEM_TEST_STACK_DIR',
                                         REPO / '.cache' / 'system-test'))
-HERE = REPO / 'tests' / 'system'
-PYTHON = stack_module.PYTHON
 
 
 @pytest.fixture(scope='package')
@@ -52,53 +47,6 @@ def stack(request):
         running.stop()
     if request.session.testsfailed:
         print('\nsystem tests failed: the services\' logs are in {}'.format(running.logs))
-
-
-class Operator:
-    """One user of the stack at the command line, with that user's openrc
-    and the `openstack` CLI of an engine's release (Zed's by default)."""
-
-    def __init__(self, stack, user, engine='zed'):
-        self.stack = stack
-        self.env = dict(os.environ, **stack.credentials(user, engine))
-        self.openstack = stack_module.ENGINES[engine]['cli']
-
-    def run(self, *args, client='openstack', timeout=120):
-        if client == 'openstack':
-            client = self.openstack
-        result = subprocess.run([client, *map(str, args)], env=self.env,
-                                capture_output=True, text=True, timeout=timeout)
-        if result.returncode:
-            pytest.fail('{} {} exited {}:\n{}{}'.format(
-                client, ' '.join(map(str, args)), result.returncode, result.stdout,
-                result.stderr))
-        return result.stdout
-
-    def json(self, *args):
-        return json.loads(self.run(*args, '-f', 'json'))
-
-    def wait_gone(self, kind, resource_id, timeout):
-        """Poll `openstack KIND show` until the client says there is none."""
-        def gone():
-            shown = subprocess.run([self.openstack, *kind.split(), 'show', resource_id],
-                                   env=self.env, capture_output=True, text=True, timeout=120)
-            if shown.returncode and not re.search(r'No \w+ with a name or ID|could not be found',
-                                                  shown.stderr):
-                pytest.fail('{} {} not shown:\n{}{}'.format(kind, resource_id, shown.stdout,
-                                                            shown.stderr))
-            return shown.returncode
-        wait_until('{} {} to be gone'.format(kind, resource_id), gone, timeout, interval=2)
-
-    def wait_status(self, kind, resource_id, wanted, timeout):
-        """Poll `openstack KIND show` until the status is WANTED; fail on error."""
-        def reached():
-            status = self.json(*kind.split(), 'show', resource_id)['status']
-            if status.startswith('error'):
-                pytest.fail('{} {} is {} while waiting for {} (logs: {})'.format(
-                    kind, resource_id, status, wanted, self.stack.logs))
-            return status == wanted
-        wait_until('{} {} to be {}'.format(kind, resource_id, wanted), reached, timeout,
-                   interval=2)
 
 
 @pytest.fixture(scope='package')

@@ -8,9 +8,10 @@ in what Mistral keeps of the run or in the mail.
 
 import pytest
 
+from support.polling import wait_until
+
 from .api import Session
-from .workflows import (
-    FAST, REPORT_TO, SNAPSHOT_NAME, Mistral, assert_no_secret_in, wait_until)
+from .workflows import FAST, REPORT_TO, SNAPSHOT_NAME, Mistral, assert_no_secret_in
 
 # A run that outlives its Keystone token: tokens of TOKEN_LIFETIME seconds,
 # and the backup held past it by one upload request that the GCS front

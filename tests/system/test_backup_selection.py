@@ -71,7 +71,7 @@ def test_every_volume_of_every_project_is_backed_up(all_run, fleet, extra_volume
 @pytest.mark.zed
 def test_no_more_volumes_in_flight_than_concurrency(all_run, mistral):
     per_volume = [record for record, _ in mistral.tree(all_run.id)
-                  if record['workflow_name'].endswith('.back_up_volume_workflow')]
+                  if record['workflow_name'].endswith('._back_up_volume_workflow')]
     assert len(per_volume) == len(all_run.volumes)
     intervals = [(mistral_time(sub['created_at']), mistral_time(sub['updated_at']))
                  for sub in per_volume]

@@ -4,7 +4,9 @@ import json
 
 import pytest
 
-from .workflows import MAIL_ENV, REPORT_TO, WORKBOOK_NAME, wait_until
+from support.polling import wait_until
+
+from .workflows import MAIL_ENV, REPORT_TO, WORKBOOK_NAME
 
 TRIGGER = 'system_test_every_minute'
 

@@ -6,11 +6,16 @@ Cinder has fixed the bug: delete the workaround and this file.
 """
 
 import os
+import pathlib
 import subprocess
 
 import pytest
 
-from .conftest import HERE, PYTHON, stack_module
+import stack as stack_module
+
+HERE = pathlib.Path(__file__).resolve().parent
+PYTHON = stack_module.PYTHON
+
 
 
 def write_probe(stack, name, *options):

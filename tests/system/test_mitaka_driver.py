@@ -9,16 +9,18 @@ drives the driver class itself (its backup() and restore(), as the backup
 manager calls them) in the node's view of the file system."""
 
 import json
+import pathlib
 import subprocess
-import time
 
 import pytest
 
-from conftest import offline_pip_env
-from puppet.conftest import astute, fuel_cinder_conf
-from puppet.sandbox import Sandbox
+import stack as stack_module
+from support.fuel_nodes import astute, fuel_cinder_conf
+from support.polling import wait_until
+from support.project import offline_pip_env
+from support.puppet_sandbox import Sandbox
 
-from .conftest import HERE, stack_module
+HERE = pathlib.Path(__file__).resolve().parent
 
 MODULES = 'deployment_scripts/puppet/modules'
 LIBRARIES = '/usr/lib/fuel-plugin-cinder-gcs/python2.7'
@@ -72,14 +74,6 @@ def run_driver(stack, node, mitaka_cinder, work, *flags):
     result = node.run(command, env=env, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     return json.loads(result.stdout.splitlines()[-1])
-
-
-def wait_for(condition, timeout, what):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail('{} did not happen within {} s'.format(what, timeout))
-        time.sleep(0.5)
 
 
 def test_full_and_incremental_backup_restore_byte_identical(
@@ -139,13 +133,14 @@ def test_one_upload_error_hangs_a_resumable_backup(
     with subprocess.Popen(node.in_node(command), env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE) as probe:
         try:
-            wait_for(lambda: gcs_faults.answered(503) == 1, 120, 'the injected 503')
+            wait_until('the injected 503', lambda: gcs_faults.answered(503) == 1, 120, interval=0.5)
             with pytest.raises(subprocess.TimeoutExpired):
                 probe.wait(timeout=LATER_CLIENT_TIMEOUT + 10)
         finally:
             probe.kill()
     # Once the client is gone, the front logs what it was still waiting for.
-    wait_for(gcs_faults.unanswered, 30, 'the unanswered retry in the front\'s log')
+    wait_until('the unanswered retry in the front\'s log', gcs_faults.unanswered, 30,
+               interval=0.5)
     retried, = gcs_faults.unanswered()
     assert retried['method'] == 'PUT' and int(retried['content_length']) > 0, retried
     assert 'received 0 bytes' in retried['error'], retried

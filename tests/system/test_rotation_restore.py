@@ -9,7 +9,9 @@ limit, a restore of the newest incremental, then a count limit.
 
 import pytest
 
-from .workflows import FAST, REPORT_TO, wait_until
+from support.polling import wait_until
+
+from .workflows import FAST, REPORT_TO
 
 AGED_DAYS = 40
 

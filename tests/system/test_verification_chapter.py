@@ -17,15 +17,14 @@ them and its `volume backup restore` exits 1 after restoring too
 import pathlib
 import re
 import shlex
-import sys
 
 import pytest
 
-from conftest import REPO
-from .conftest import Operator, stack_module
+import doc_commands
+import stack as stack_module
+from support.project import REPO
 
-sys.path.insert(0, str(REPO / 'tools'))
-import doc_commands  # noqa: E402
+from .cli import Operator
 
 SECTION = 'back-up-and-restore-a-test-volume'
 # Fuel 9's clients, from the environment with Mitaka's pins.

@@ -8,10 +8,10 @@ import uuid
 import pytest
 
 import stack as stack_module
-from conftest import REPO
+from support.polling import wait_until
+from support.project import REPO
 
 from .api import ApiError
-from .workflows import wait_until
 
 RBD_IO = REPO / 'tests' / 'system' / 'rbd_io.py'
 

@@ -11,12 +11,12 @@ import email.policy
 import json
 import mailbox
 import re
-import time
 
 import pytest
 
 import stack as stack_module
-from conftest import REPO
+from support.polling import wait_until
+from support.project import REPO
 
 from .api import ApiError
 
@@ -30,18 +30,6 @@ TERMINAL = ('SUCCESS', 'ERROR', 'CANCELLED')
 FAST = {'poll_interval': 1}
 # A Keystone Fernet token (the stack's provider): 'gAAAAA' and base64url.
 KEYSTONE_TOKEN = re.compile(r'gAAAAA[A-Za-z0-9_-]{60,}')
-
-
-def wait_until(what, probe, timeout, interval=1):
-    """probe()'s first true value; fail the test naming WHAT on time-out."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail('timed out after {} s waiting for {}'.format(timeout, what))
-        time.sleep(interval)
 
 
 class Execution:
@@ -277,16 +265,14 @@ class Cinder:
 
     def assert_no_snapshot_left(self, name=SNAPSHOT_NAME, timeout=120):
         """Once Cinder has settled (deletions finish), no snapshot NAME remains."""
-        deadline = time.monotonic() + timeout
-        while True:
+        def none_left():
             left = self.snapshots_named(name)
-            if not left:
-                return
-            if time.monotonic() > deadline or any(
-                    snapshot['status'] not in ('deleting', 'creating') for snapshot in left):
+            if any(snapshot['status'] not in ('deleting', 'creating') for snapshot in left):
                 pytest.fail('snapshots left by the workflow: {}'.format(
                     [(s['id'], s['volume_id'], s['status']) for s in left]))
-            time.sleep(2)
+            return not left
+        wait_until('the snapshots named {} to be deleted'.format(name), none_left, timeout,
+                   interval=2)
 
     def wait_backups_settled(self, timeout=300):
         """Wait until no backup is being created or deleted (a timed-out

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 import yaml
 
-from conftest import REPO, VENV_ROOT
+from support.project import REPO, VENV_ROOT
 
 WORKBOOK = REPO / 'examples' / 'mistral_workbook.yaml'
 PARSE_SCRIPT = pathlib.Path(__file__).with_name('parse_workbook.py')

@@ -150,6 +150,60 @@ def test_workflow_inputs_and_defaults(workbook, workflow, expected):
     assert inputs(workbook, workflow) == expected
 
 
+ENTRY_POINTS = ['create_backups_workflow', 'rotate_backups_workflow', 'restore_backup_workflow']
+
+
+def test_only_the_entry_points_are_unmarked(workbook):
+    """`openstack workflow list` shows every workflow of the workbook: the
+    ones an operator runs are the unmarked ones, and each internal one says
+    which to run instead (as TripleO's workbooks do)."""
+    workflows = workbook['workflows']
+    assert [name for name in workflows if not name.startswith('_')] == ENTRY_POINTS
+    for name, spec in workflows.items():
+        if name.startswith('_'):
+            description = spec['description']
+            assert description.startswith('Internal: '), name
+            assert any(entry in description for entry in ENTRY_POINTS), name
+
+
+# Each workflow's normal path, in the order it runs: the file lists these
+# tasks first, in this order, each reached from the one before.
+NORMAL_PATHS = {
+    'create_backups_workflow': ['check_input', 'select_volumes', 'back_up_volumes',
+                                'summarize_backups', 'count_outcomes', 'send_backup_report'],
+    '_back_up_volume_workflow': ['get_volume', 'find_parent_backup', 'create_snapshot',
+                                 'wait_for_snapshot', 'create_backup', 'wait_for_backup',
+                                 'record_backup', 'delete_snapshot'],
+    'rotate_backups_workflow': ['check_input', 'select_volumes', 'list_backups', 'plan_deletions',
+                                'delete_backups', 'collect_deletions', 'count_deletions',
+                                'send_rotation_report'],
+    '_delete_backup_workflow': ['delete_backup', 'wait_for_deletion', 'check_deletion_error',
+                                'record_deletion'],
+    'restore_backup_workflow': ['check_input', 'get_backup', 'restore_backup', 'wait_for_restore',
+                                'name_volume', 'record_restore', 'send_restore_report'],
+}
+
+
+def successors(task):
+    for key in ('on-success', 'on-complete', 'on-error'):
+        for branch in task.get(key, []):
+            yield from (branch if isinstance(branch, dict) else {branch: None})
+
+
+@pytest.mark.parametrize('workflow', sorted(NORMAL_PATHS))
+def test_the_normal_path_reads_first(workbook, workbook_text, workflow):
+    path = NORMAL_PATHS[workflow]
+    tasks = workbook['workflows'][workflow]['tasks']
+    assert list(tasks)[:len(path)] == path
+    for task, following in zip(path, path[1:]):
+        assert following in set(successors(tasks[task])), (task, following)
+    # A comment line above each says what it is for.
+    body = workbook_text[workbook_text.index('\n  {}:\n'.format(workflow)):]
+    for task in path:
+        above = body[:body.index('\n      {}:\n'.format(task))].rsplit('\n', 1)[-1]
+        assert above.strip().startswith('#'), task
+
+
 SEED_MAIL_PLACEHOLDERS = [
     "from_addr: '<USERNAME>@<DOMAIN>'",
     "smtp_server: '<MTA_HOSTNAME_OR_IP>'",
@@ -163,7 +217,7 @@ def test_seed_mail_placeholder_can_be_edited_in_place(workbook_text, line):
 
 
 def test_mail_settings_come_from_the_environment_first(workbook):
-    mail = workbook['workflows']['send_report_workflow']['tasks']['send_mail']
+    mail = workbook['workflows']['_send_report_workflow']['tasks']['send_mail']
     assert mail['action'] == 'std.email'
     for setting in ('from_addr', 'smtp_server'):
         assert mail['input'][setting] == (
@@ -181,7 +235,7 @@ def test_mail_password_is_null_for_a_relay(workbook, env, password):
     """std.email logs in (STARTTLS first) whenever its password is not
     null: an environment naming a relay without a password must give null,
     not the workbook's placeholder."""
-    mail = workbook['workflows']['send_report_workflow']['tasks']['send_mail']
+    mail = workbook['workflows']['_send_report_workflow']['tasks']['send_mail']
     context = yaql.create_context()
     context.register_function(lambda: env, name='env')
     expression = EXPRESSION.search(mail['input']['smtp_password']).group(1)
@@ -269,7 +323,7 @@ OWN_BACKUPS = [backup(1, 1, False), backup(2, 2, True), backup(3, 3, True),
 def test_rotation_plan_keeps_incremental_chains_restorable(
         workbook, keep_last, max_age_days, volume_ids, expected):
     """plan_deletions' expression, evaluated by yaql on backups as
-    list_backups_workflow publishes them."""
+    _list_backups_workflow publishes them."""
     task = workbook['workflows']['rotate_backups_workflow']['tasks'][
         'plan_deletions']
     expression = EXPRESSION.search(task['publish']['plans']).group(1)
@@ -280,18 +334,17 @@ def test_rotation_plan_keeps_incremental_chains_restorable(
     assert {p['volume_id']: p['backup_ids'] for p in plans} == expected
 
 
-# Each wait, the workflow it is in, the variable its poll publishes, the
-# status while Cinder is still at work and the inputs its budget comes from.
+# Each wait, the workflow it is in, the variable its poll publishes and the
+# status while Cinder is still at work. The task before each wait publishes
+# its time_budget; the tests give every wait 600 s.
 WAITS = {
-    'wait_for_snapshot': ('back_up_volume_workflow', 'snapshot_status', 'creating',
-                          {'time_budget': 600}),
-    'wait_for_backup': ('back_up_volume_workflow', 'backup_status', 'creating',
-                        {'time_budget': 600}),
-    'wait_for_deletion': ('delete_backup_workflow', 'backup_status', 'deleting',
-                          {'delete_timeout': 600}),
-    'wait_for_restore': ('restore_backup_workflow', 'volume_status', 'restoring-backup',
-                         {'time_budget': 600}),
+    'wait_for_snapshot': ('_back_up_volume_workflow', 'snapshot_status', 'creating'),
+    'wait_for_backup': ('_back_up_volume_workflow', 'backup_status', 'creating'),
+    'wait_for_backup_end': ('_back_up_volume_workflow', 'backup_status', 'creating'),
+    'wait_for_deletion': ('_delete_backup_workflow', 'backup_status', 'deleting'),
+    'wait_for_restore': ('restore_backup_workflow', 'volume_status', 'restoring-backup'),
 }
+TIME_BUDGET = 600
 # What a poll's error reads when Cinder refuses the run's Keystone token
 # (seen on the stack, tests/system/test_backup_faults.py): Mistral 2.0.0
 # words it from cinderclient 1.6.0's exception, Zed's Mistral from its text.
@@ -305,10 +358,10 @@ OTHER_ERROR = ('CinderAction.backups.get failed: The server is currently unavail
                'Please try again at a later time. (HTTP 503)')
 # The waits that stop at the first refusal and where their error then leads.
 REFUSABLE_WAITS = {
-    'wait_for_snapshot': ('back_up_volume_workflow', 'record_snapshot_failure'),
-    'wait_for_backup': ('back_up_volume_workflow', 'record_backup_failure'),
-    'wait_for_backup_end': ('back_up_volume_workflow', 'delete_snapshot'),
-    'wait_for_restore': ('restore_backup_workflow', 'record_restore_failure'),
+    'wait_for_snapshot': ('_back_up_volume_workflow', 'record_snapshot_not_available'),
+    'wait_for_backup': ('_back_up_volume_workflow', 'record_backup_not_available'),
+    'wait_for_backup_end': ('_back_up_volume_workflow', 'delete_snapshot'),
+    'wait_for_restore': ('restore_backup_workflow', 'record_restore_not_available'),
 }
 
 
@@ -326,7 +379,7 @@ def polls_until(workbook, wait, done_after, poll_interval, error_after=None, err
     seconds on, every poll fails with ERROR instead. Returns the times of
     the polls, each evaluated as the engine does: continue-on after the
     poll, then the delay."""
-    workflow, variable, busy, budget = WAITS[wait]
+    workflow, variable, busy = WAITS[wait]
     retry = workbook['workflows'][workflow]['tasks'][wait]['retry']
     engine = yaql.factory.YaqlFactory().create()
     clock = [0.0]
@@ -339,8 +392,8 @@ def polls_until(workbook, wait, done_after, poll_interval, error_after=None, err
         return engine(EXPRESSION.search(retry[key]).group(1)).evaluate(
             data=data, context=context)
 
-    data = dict(workbook['workflows'][workflow]['vars'], **budget, waiting_since=0.0,
-                poll_interval=poll_interval)
+    data = dict(workbook['workflows'][workflow]['vars'], time_budget=TIME_BUDGET,
+                waiting_since=0.0, poll_interval=poll_interval)
     count = evaluate('count', data)
     polls = []
     while len(polls) <= count:
@@ -357,10 +410,15 @@ def polls_until(workbook, wait, done_after, poll_interval, error_after=None, err
 
 
 def test_every_wait_polls_the_same_way(workbook):
-    delays = {workflow_task['retry']['delay'] for workflow_task in (
-        workbook['workflows'][workflow]['tasks'][wait]
-        for wait, (workflow, *_) in WAITS.items())}
-    assert len(delays) == 1, delays
+    """One delay and one count, written alike in every wait: the budget is
+    computed before the wait, not in it."""
+    retries = [workbook['workflows'][workflow]['tasks'][wait]['retry']
+               for wait, (workflow, *_) in WAITS.items()]
+    for key in ('delay', 'count'):
+        assert len({retry[key] for retry in retries}) == 1, key
+    every_wait = {task for workflow in workbook['workflows'].values()
+                  for task, spec in workflow['tasks'].items() if task.startswith('wait_for_')}
+    assert every_wait == set(WAITS)
 
 
 @pytest.mark.parametrize('wait', sorted(WAITS))
@@ -436,16 +494,12 @@ def test_a_refused_token_is_reported_as_such(workbook, wait, engine):
     assert 'refused the Keystone token' in recorder['publish']['note']
 
 
-def test_wait_for_backup_end_stops_at_a_refused_token(workbook):
-    """Its retry policy is the hour it waits for a timed-out backup to end."""
-    retry = workbook['workflows']['back_up_volume_workflow']['tasks']['wait_for_backup_end'][
-        'retry']
-    engine = yaql.factory.YaqlFactory().create()
-    data = dict(workbook['workflows']['back_up_volume_workflow']['vars'],
-                backup_status='creating')
-    for state_info, polls_on in ((None, True), (OTHER_ERROR, True),
-                                 (TOKEN_REFUSED['mitaka'], False),
-                                 (TOKEN_REFUSED['zed'], False)):
-        continues = engine(EXPRESSION.search(retry['continue-on']).group(1)).evaluate(
-            data=data, context=task_context(lambda: state_info))
-        assert continues is polls_on, state_info
+def test_a_timed_out_backup_is_given_an_hour_to_end(workbook):
+    """The snapshot a timed-out backup reads can only be deleted once the
+    backup has ended: the wait for its end starts afresh, for an hour."""
+    tasks = workbook['workflows']['_back_up_volume_workflow']['tasks']
+    start = tasks['give_backup_time_to_end']
+    assert start['publish'] == {'waiting_since': '<% now().timestamp %>', 'time_budget': 3600}
+    assert start['on-success'] == ['wait_for_backup_end']
+    assert {'give_backup_time_to_end': "<% $.backup_status = 'creating' %>"} in tasks[
+        'record_backup_not_available']['on-complete']

@@ -19,7 +19,7 @@ import subprocess
 
 import yaml
 
-from conftest import REPO
+from support.project import REPO
 
 PUPPET = '/usr/bin/puppet'
 PLUGIN_MODULES = REPO / 'deployment_scripts' / 'puppet' / 'modules'

@@ -1,0 +1,52 @@
+"""What the test suites share besides fixtures: where things are, the plugin's
+names, the GCS driver's defaults, and how to run a command in a test. Import
+it as `support.project` (pytest.ini puts tests/ on the import path)."""
+
+import os
+import pathlib
+import subprocess
+
+import pytest
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+VENV_ROOT = REPO / '.venv'
+# Made by tools/install-py27.sh.
+NODE_PYTHON = VENV_ROOT / 'py27-node'
+MITAKA_CINDER = VENV_ROOT / 'mitaka-cinder'
+PLUGIN_NAME = 'fuel-plugin-cinder-gcs'
+PLUGIN_DIR_ON_MASTER = 'var/www/nailgun/plugins/fuel-plugin-cinder-gcs-1.0'
+# Defaults of Mitaka's GCS backup driver (cinder/backup/drivers/google.py);
+# the plugin's defaults must be these so that enabling the plugin changes
+# nothing the operator did not choose. Strings: Fuel text fields hold text.
+DRIVER_DEFAULTS = {
+    'backup_gcs_object_size': '52428800',
+    'backup_gcs_block_size': '32768',
+    'backup_gcs_reader_chunk_size': '2097152',
+    'backup_gcs_writer_chunk_size': '2097152',
+    'backup_gcs_num_retries': '3',
+    'backup_gcs_retry_error_codes': '429',
+    'backup_gcs_bucket_location': 'US',
+    'backup_gcs_storage_class': 'NEARLINE',
+    'backup_gcs_user_agent': 'gcscinder',
+    'backup_gcs_enable_progress_timer': True,
+}
+
+
+def run(cmd, **kwargs):
+    """Run a command, failing the test with its output if it fails."""
+    kwargs.setdefault('cwd', REPO)
+    result = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
+    if result.returncode != 0:
+        pytest.fail('{} exited {}\nstdout:\n{}\nstderr:\n{}'.format(
+            ' '.join(map(str, cmd)), result.returncode, result.stdout,
+            result.stderr))
+    return result
+
+
+def offline_pip_env(home, **extra):
+    """pip with no configuration of this machine (its mirrors and extra
+    find-links would hide a missing file) and a HOME of the test's own
+    (pip 1.5 writes ~/.pip/pip.log)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith('PIP_')}
+    env.update(PIP_CONFIG_FILE=os.devnull, HOME=str(home), **extra)
+    return env
