@@ -4,9 +4,10 @@ workbook. Not a tool of the plugin.
 The same Cinder calls as create_backups_workflow, one volume after another,
 with python-cinderclient: read the volume, snapshot it (force, as the
 workbook does), poll the snapshot, back the snapshot up, poll the backup,
-delete the snapshot. The polls back off as the workbook's do: after as
-many seconds as the wait has lasted (at least 1), at most POLL_INTERVAL. Run under /usr/bin/python3 (Debian's cinderclient), with
-the OS_* variables of an openrc.
+delete the snapshot. The polls back off as the workbook's do: the first
+after 2 s (POLL_INTERVAL if shorter), then after as many seconds as the wait
+has lasted (at least 1), at most POLL_INTERVAL. Run under /usr/bin/python3
+(Debian's cinderclient), with the OS_* variables of an openrc.
 
 Usage:
   plain_backup_loop.py backup NAME POLL_INTERVAL VOLUME_ID...
@@ -41,6 +42,7 @@ def cinder():
 def wait_while(status, get, poll_interval):
     """Poll GET until its status is no longer STATUS; return the new one."""
     began = time.monotonic()
+    time.sleep(min(2, poll_interval))
     while True:
         current = get().status
         if current != status:

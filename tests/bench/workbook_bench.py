@@ -26,7 +26,7 @@ What is measured, per way:
 
 Usage (inside tools/stack/in-namespace.sh --isolated, as `make bench` runs it):
   workbook_bench.py [--volumes N] [--records M] [--poll-interval S]
-                    [--engines mitaka,zed] [--output FILE]
+                    [--engines mitaka,zed] [--ways abc] [--output FILE]
 The results go to FILE (tests/bench/results.md by default) as a Markdown
 table, and to FILE with .json for the raw figures.
 """
@@ -171,8 +171,10 @@ class Bench:
             raise BenchError('execution {} ended {}: {}'.format(
                 execution_id, record['state'], record.get('state_info') or output))
         # Mistral refuses any execution field over execution_field_size_limit_kb:
-        # this sets how many volumes one run can take.
-        return {'output_bytes_per_volume': len(record['output']) / len(volume_ids)}
+        # the largest one sets how many volumes one run can take.
+        size, where = largest_field(mistral, execution_id)
+        return {'largest_field_bytes_per_volume': size / len(volume_ids),
+                'largest_field': where}
 
     def script_run(self, volume_ids, name, poll_interval):
         result = self.plain_script('backup', name, poll_interval, *volume_ids)
@@ -295,10 +297,11 @@ class Bench:
         return figures
 
     def run(self, volumes, records, poll_interval=None, save=lambda results: None,
-            one_at_a_time=True):
+            ways='abc'):
         """Measure, calling SAVE with the results so far after each step.
-        POLL_INTERVAL None: the workbook's default. ONE_AT_A_TIME False
-        leaves way (b) out: the same runs as (a) but for one input."""
+        POLL_INTERVAL None: the workbook's default. WAYS: the letters of the
+        ways to measure (b is (a)'s runs with another input, c the plain
+        script; both ways are long)."""
         if poll_interval is None:
             poll_interval = workbook_default('poll_interval')
             workbook_poll_interval = None
@@ -321,27 +324,44 @@ class Bench:
             results['listing'] = self.measure_listing(records, volume_ids[0])
             save(results)
             concurrency = workbook_default('concurrency')
-            ways = []
+            measured = []
             for engine in self.engines:
                 title, api_log = ENGINES[engine]
-                ways.append(
-                    ('(a) workbook on {}, concurrency {} (default)'.format(title, concurrency),
-                     engine, api_log, functools.partial(self.workbook_run, engine),
-                     volume_ids, 'bench-a-' + engine, workbook_poll_interval))
-                if one_at_a_time:
-                    ways.append(
-                        ('(b) workbook on {}, concurrency 1'.format(title), engine, api_log,
-                         functools.partial(self.workbook_run, engine), volume_ids,
-                         'bench-b-' + engine, workbook_poll_interval, 1))
-            # Mistral's memory beside the script's: the first engine's.
-            ways.append(('(c) plain script', self.engines[0], PLAIN_SCRIPT_LOG,
-                         self.script_run, volume_ids, 'bench-c', poll_interval))
-            for way in ways:
+                run_workbook = functools.partial(self.workbook_run, engine)
+                if 'a' in ways:
+                    measured.append((
+                        '(a) workbook on {}, concurrency {} (default)'.format(title, concurrency),
+                        engine, api_log, run_workbook, volume_ids, 'bench-a-' + engine,
+                        workbook_poll_interval))
+                if 'b' in ways:
+                    measured.append((
+                        '(b) workbook on {}, concurrency 1'.format(title), engine, api_log,
+                        run_workbook, volume_ids, 'bench-b-' + engine, workbook_poll_interval, 1))
+            if 'c' in ways:
+                # Mistral's memory beside the script's: the first engine's.
+                measured.append(('(c) plain script', self.engines[0], PLAIN_SCRIPT_LOG,
+                                 self.script_run, volume_ids, 'bench-c', poll_interval))
+            for way in measured:
                 results['ways'].append(self.measure(*way))
                 save(results)
         finally:
             maker.delete_all()
         return results
+
+
+def largest_field(mistral, execution_id):
+    """The size in bytes of the largest field Mistral stored for an execution
+    and everything below it (each execution's input, output and params,
+    each task's published values and result; a sub-workflow's input is
+    where a report's lines travel), and which it is."""
+    sizes = []
+    for record, tasks in mistral.tree(execution_id):
+        workflow = record['workflow_name'].split('.')[-1]
+        sizes += [(len(record.get(field) or ''), '{} {}'.format(workflow, field))
+                  for field in ('input', 'output', 'params')]
+        sizes += [(len(task.get(field) or ''), '{} {} {}'.format(workflow, task['name'], field))
+                  for task in tasks for field in ('published', 'result')]
+    return max(sizes)
 
 
 # ------------------------------------------------------------------ report
@@ -353,7 +373,7 @@ def machine():
 
 def markdown(results):
     ways = results['ways']
-    plain = ways[-1]
+    plain = next((way for way in ways if way['label'].startswith('(c)')), None)
     rows = [
         ('wall time (s)', '{:.0f}', 'wall_s'),
         ('cinder-backup\'s span on the same backups (s)', '{:.0f}', 'backup_span_s'),
@@ -365,7 +385,9 @@ def markdown(results):
         ('Mistral resident memory, peak (MiB)', '{:.0f}', 'mistral_peak_rss_mib'),
     ]
     workbook_rows = [
-        ('execution output per volume (bytes)', '{:.0f}', 'output_bytes_per_volume'),
+        ('largest execution field per volume (bytes)', '{:.0f}',
+         'largest_field_bytes_per_volume'),
+        ('which field', '{}', 'largest_field'),
     ]
     lines = ['# Benchmark of the sample workbook', '',
              'Written by `make bench` ({}) on {}: {} volumes of 1 GiB with {} MiB of data '
@@ -379,10 +401,11 @@ def markdown(results):
     for title, form, key in rows + workbook_rows:
         lines.append('| {} | {} |'.format(title, ' | '.join(
             form.format(way[key]) if key in way else '' for way in ways)))
-    lines.append('| wall time relative to (c) | {} |'.format(' | '.join(
-        '{:.2f}'.format(way['wall_s'] / plain['wall_s']) for way in ways)))
-    lines.append('| peak resident memory of the plain script (MiB) |{} {:.0f} |'.format(
-        ' |' * (len(ways) - 1), plain['script_peak_rss_mib']))
+    if plain:
+        lines.append('| wall time relative to (c) | {} |'.format(' | '.join(
+            '{:.2f}'.format(way['wall_s'] / plain['wall_s']) for way in ways)))
+        lines.append('| peak resident memory of the plain script (MiB) |{} {:.0f} |'.format(
+            ' |' * (len(ways) - 1), plain['script_peak_rss_mib']))
     listing = results['listing']
     engines = listing['engines']
     lines += ['', 'Listing {volumes} volume records (_select_volumes_workflow against one '
@@ -407,6 +430,9 @@ def main():
     parser.add_argument('--poll-interval', type=int, default=None)
     parser.add_argument('--engines', default=','.join(ENGINES),
                         help='Mistral engines to measure, comma-separated (default: %(default)s)')
+    parser.add_argument('--ways', default='abc',
+                        help='letters of the ways to measure (default: %(default)s); a run '
+                             'without all three is not one to publish')
     parser.add_argument('--output', type=pathlib.Path, default=HERE / 'results.md')
     args = parser.parse_args()
     raw = args.output.with_suffix('.json')
@@ -422,7 +448,7 @@ def main():
     stack.start()
     try:
         results = Bench(stack, log=stack_module.progress).run(
-            args.volumes, args.records, args.poll_interval, save)
+            args.volumes, args.records, args.poll_interval, save, args.ways)
     except BaseException:
         print('the benchmark did not finish; what it measured is in {}'.format(raw))
         raise

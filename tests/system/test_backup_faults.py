@@ -35,8 +35,10 @@ def assert_failed_honestly(run, volume_id, note_part, mistral, cinder, mail, sec
     assert note_part in entry['note'], run
     report = mail.report(run.id)
     assert report['Subject'] == 'Cinder backups failed: 0 backed up, 1 failed, 0 skipped'
-    assert '{}: failed'.format(volume_id) in mail.text(report)
-    assert note_part in mail.text(report)
+    failed_line = mail.lines(report)[3]
+    assert failed_line == 'failed: {}; {}'.format(entry['note'].replace('\n', ' '),
+                                                  cinder.reported(volume_id))
+    assert note_part in failed_line
     cinder.wait_backups_settled()
     cinder.assert_no_snapshot_left()
     assert_no_secret_in(mail.text(report), secrets, 'the report')

@@ -7,6 +7,7 @@ extra volumes here, 7 volumes cross three pages (and an empty fourth).
 """
 
 import datetime
+import re
 import uuid
 
 import pytest
@@ -80,16 +81,19 @@ def test_no_more_volumes_in_flight_than_concurrency(all_run, mistral):
 
 
 @pytest.mark.zed
-def test_success_report_has_one_line_per_volume(all_run, mail, secrets):
+def test_success_report_has_one_line_per_volume(all_run, mail, cinder, secrets):
     report = mail.report(all_run.id)
     assert report['To'] == REPORT_TO
     assert report['Subject'].startswith('Cinder backups success')
-    body = report.get_body(('plain',)).get_content()
-    assert all_run.id in body
-    lines = [line for line in body.splitlines() if ': backed_up' in line]
-    assert sorted(line.split(':')[0] for line in lines) == sorted(all_run.volumes)
-    for volume_id, entry in all_run.volumes.items():
-        assert '{}: backed_up, backup {}'.format(volume_id, entry['backup_id']) in body
+    totals, execution, blank, *lines = mail.lines(report)
+    count = len(all_run.volumes)
+    assert re.fullmatch('{0} volumes: {0} backed up, 0 failed, 0 skipped; took '
+                        '([0-9]+ min )?[0-9]+ s'.format(count), totals), totals
+    assert execution == 'Execution {} of sample_backup_workbook.create_backups_workflow'.format(
+        all_run.id) and blank == ''
+    assert sorted(lines) == sorted(
+        'backed up: full backup {}; {}'.format(entry['backup_id'], cinder.reported(volume_id))
+        for volume_id, entry in all_run.volumes.items())
     assert_no_secret_in(mail.text(report), secrets, 'the report')
 
 
@@ -105,15 +109,16 @@ def test_projects_id_list_selects_those_projects_volumes(mistral, fleet, cinder)
     cinder.assert_no_snapshot_left()
 
 
+@pytest.mark.zed
 def test_both_lists_end_in_error_at_once_creating_nothing(mistral, fleet, cinder, mail,
                                                           secrets):
+    """_select_volumes_workflow refuses them; the run's state_info says so."""
     run = mistral.run('create_backups_workflow', dict(
         FAST, projects_id_list=[fleet.project_a], volumes_id_list=[fleet.b1],
         report_to_list=[REPORT_TO]))
     assert run.state == 'ERROR'
-    assert 'refuse_both_selection_lists' in run.state_info
-    assert {task['name'] for task in mistral.tasks(run.id)} == {
-        'check_input', 'refuse_both_selection_lists'}
+    assert 'refuse_both_selection_lists' in run.state_info, run
+    assert {task['name'] for task in mistral.tasks(run.id)} == {'check_input', 'select_volumes'}
     assert cinder.backups_of(run.id) == []
     assert cinder.snapshots_named(SNAPSHOT_NAME) == []
     assert mail.about(run.id) == []
@@ -161,13 +166,20 @@ def test_attached_volume_is_snapshotted_with_force(mixed_run, cinder):
     assert mixed_run.volumes[volume['id']]['outcome'] == 'backed_up'
 
 
-def test_partial_report_names_every_volume(mixed_run, mail, mistral, secrets):
+def test_partial_report_puts_the_failures_first(mixed_run, mail, mistral, cinder, secrets):
     report = mail.report(mixed_run.id)
     assert report['Subject'] == 'Cinder backups partial: 2 backed up, 1 failed, 1 skipped'
-    body = report.get_body(('plain',)).get_content()
-    for role, outcome in (('plain', 'backed_up'), ('attached', 'backed_up'),
-                          ('broken', 'skipped'), ('unknown', 'failed')):
-        assert '{}: {}'.format(mixed_run.roles[role], outcome) in body
+    totals, _, _, failed, skipped, *backed_up = mail.lines(report)
+    assert totals.startswith('4 volumes: 2 backed up, 1 failed, 1 skipped; took ')
+    roles, volumes = mixed_run.roles, mixed_run.volumes
+    # Cinder cannot say the name, project or size of a volume it does not know.
+    assert failed == 'failed: {}; volume {}'.format(
+        volumes[roles['unknown']]['note'].replace('\n', ' '), roles['unknown'])
+    assert failed.startswith('failed: volume could not be read: ')
+    assert skipped == 'skipped: status is error; ' + cinder.reported(roles['broken'])
+    assert backed_up == ['backed up: full backup {}; {}'.format(
+        volumes[roles[role]]['backup_id'], cinder.reported(roles[role]))
+        for role in ('plain', 'attached')]
     assert_no_secret_in(mail.text(report), secrets, 'the report')
     assert_no_secret_in(mistral.exposed_text(mixed_run.id), secrets, 'the execution')
 

@@ -70,7 +70,10 @@ def test_dry_run_lists_what_it_would_delete_and_deletes_nothing(mistral, history
     assert existing(cinder, history) == {'F1', 'H', 'F2', 'I1', 'I2'}
     report = mail.report(run.id)
     assert report['Subject'].startswith('Cinder backup rotation dry run')
-    assert history['F1'] in mail.text(report)
+    totals, _, _, *lines = mail.lines(report)
+    assert totals.startswith('1 backup would be deleted (dry run); took ')
+    assert lines == ['would delete; backup {} of volume {}'.format(history['F1'],
+                                                                   history['volume'])]
 
 
 def test_age_limit_deletes_old_workflow_backups_only(mistral, history, cinder):
@@ -83,7 +86,7 @@ def test_age_limit_deletes_old_workflow_backups_only(mistral, history, cinder):
 
 
 def test_restore_of_the_newest_incremental_is_byte_identical(mistral, history, module_volumes,
-                                                             rbd, cinder, gcs_faults):
+                                                             rbd, cinder, gcs_faults, mail):
     """Through a burst of three 503 answers on the downloads: the driver's
     retries (backup_gcs_num_retries 3, retry codes include 503 by default)
     absorb it."""
@@ -97,6 +100,10 @@ def test_restore_of_the_newest_incremental_is_byte_identical(mistral, history, m
     assert restored['name'] == 'rotation-restored' and restored['status'] == 'available'
     assert rbd.sha256(restored['id']) == history['digest']
     assert gcs_faults.answered(503) == 3, 'the burst did not happen'
+    report = mail.report(run.id)
+    assert report['Subject'] == 'Cinder backup restore success'
+    assert mail.lines(report)[0].startswith('restored; backup {} -> volume {}; took '.format(
+        history['I2'], restored['id']))
 
 
 def test_count_limit_deletes_a_whole_superseded_chain(mistral, history, cinder):

@@ -122,11 +122,11 @@ class Mistral:
         method = 'PUT' if self.has(MAIL_ENV, '/environments/') else 'POST'
         return self.call(method, '/environments', body)
 
-    def delete_workflows(self):
-        """This project's workflows of the workbook: Zed's Mistral keeps them
+    def delete_workflows(self, workbook=WORKBOOK_NAME):
+        """This project's workflows of WORKBOOK: Zed's Mistral keeps them
         when the workbook is deleted."""
         for workflow in self.call('GET', '/workflows', limit=1000)['workflows']:
-            if (workflow['name'].startswith(WORKBOOK_NAME + '.')
+            if (workflow['name'].startswith(workbook + '.')
                     and workflow['project_id'] == self.api.project_id):
                 self.call('DELETE', '/workflows/' + workflow['id'])
 
@@ -250,6 +250,12 @@ class Cinder:
     def volume(self, volume_id):
         return self.api.cinder('GET', '/volumes/' + volume_id)['volume']
 
+    def reported(self, volume_id):
+        """How a report names a volume, from what Cinder shows admin."""
+        volume = self.volume(volume_id)
+        return 'volume {} ({}), project {}, {} GiB'.format(
+            volume['name'], volume_id, volume['os-vol-tenant-attr:tenant_id'], volume['size'])
+
     def snapshots_named(self, name):
         return [snapshot for snapshot in self.api.cinder_list(
             '/snapshots/detail', 'snapshots', all_tenants=1) if snapshot['name'] == name]
@@ -304,6 +310,12 @@ class Mail:
     def about(self, execution_id):
         """The reports that name an execution."""
         return [message for message in self.messages() if execution_id in self.text(message)]
+
+    @staticmethod
+    def lines(message):
+        """The lines of a report's body: the totals and the run's duration,
+        the execution, a blank line, then one line per volume or backup."""
+        return message.get_body(('plain',)).get_content().splitlines()
 
     def report(self, execution_id, timeout=30):
         """The one report of an execution (the relay forwards it a moment
