@@ -40,7 +40,7 @@ system-test: deps
 	OUTPUT_DIR=$(SYSTEM_TEST_RPM_DIR) tools/build.sh
 	CINDER_GCS_RPM=$$(echo $(SYSTEM_TEST_RPM_DIR)/*.rpm) $(IN_ISOLATED_NAMESPACE) $(PYTEST) tests/system
 
-# Not part of `make test`: about 40 min with the defaults. BENCH_ARGS, e.g.
+# Not part of `make test`: about 80 min with the defaults (both engines). BENCH_ARGS, e.g.
 # --volumes 10 --records 500 (tests/bench/workbook_bench.py --help).
 bench: deps
 	$(IN_ISOLATED_NAMESPACE) .venv/test/bin/python tests/bench/workbook_bench.py $(BENCH_ARGS)
@@ -48,10 +48,10 @@ bench: deps
 # ENGINE=mitaka: Mistral 2.0.0 and Mitaka's CLI, as on a Fuel 9 controller.
 ENGINE ?= zed
 demo: deps
-	$(IN_STACK_NAMESPACE) .venv/test/bin/python tools/stack/stack.py start $(DEMO_DIR) $(ENGINE)
+	$(IN_STACK_NAMESPACE) .venv/test/bin/python tools/stack/demo.py start $(DEMO_DIR) $(ENGINE)
 
 demo-stop:
-	.venv/test/bin/python tools/stack/stack.py stop $(DEMO_DIR)
+	.venv/test/bin/python tools/stack/demo.py stop $(DEMO_DIR)
 
 # `make test` on a Debian 12 debootstrapped on the spot (as root), from a
 # clone under its /root: proves the project's own files install everything

@@ -8,6 +8,7 @@ import pathlib
 import pytest
 import yaml
 
+import plugin_deployment
 from support.fuel_nodes import ADVANCED, PROJECT_ID, one_line
 from support.project import MITAKA_CINDER, NODE_PYTHON, PLUGIN_DIR_ON_MASTER, REPO, VENV_ROOT, run
 
@@ -96,29 +97,10 @@ def installed_plugin(fuel_master):
 
 
 @pytest.fixture(scope='session')
-def service_account_key(tmp_path_factory):
-    """A service-account key shaped like the JSON file the Google Cloud
-    console hands out (pretty-printed), with a real throwaway RSA key."""
-    pem = tmp_path_factory.mktemp('key') / 'key.pem'
-    run(['openssl', 'genpkey', '-algorithm', 'RSA', '-pkeyopt',
-         'rsa_keygen_bits:2048', '-out', str(pem)])
-    key = {
-        'type': 'service_account',
-        'project_id': 'cinder-backups-test',
-        'private_key_id': '0123456789abcdef0123456789abcdef01234567',
-        'private_key': pem.read_text(),
-        'client_email':
-            'cinder-backup@cinder-backups-test.iam.gserviceaccount.com',
-        'client_id': '123456789012345678901',
-        'auth_uri': 'https://accounts.google.com/o/oauth2/auth',
-        'token_uri': 'https://oauth2.googleapis.com/token',
-        'auth_provider_x509_cert_url':
-            'https://www.googleapis.com/oauth2/v1/certs',
-        'client_x509_cert_url': 'https://www.googleapis.com/robot/v1/'
-            'metadata/x509/cinder-backup%40cinder-backups-test.iam'
-            '.gserviceaccount.com',
-    }
-    return json.dumps(key, indent=2) + '\n'
+def service_account_key():
+    """A service-account key as the Google Cloud console hands it out:
+    pretty-printed JSON, with a real throwaway RSA key."""
+    return json.dumps(plugin_deployment.service_account_key(PROJECT_ID), indent=2) + '\n'
 
 
 def _tool_environment(venv, executable):

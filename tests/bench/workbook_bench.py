@@ -51,6 +51,7 @@ REPO = pathlib.Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(REPO / 'tests'), str(REPO / 'tools' / 'stack')]
 
 import stack as stack_module  # noqa: E402
+import supervision  # noqa: E402
 from system.api import Session  # noqa: E402
 from system.volumes import Rbd, VolumeMaker  # noqa: E402
 from support.polling import wait_until  # noqa: E402
@@ -116,7 +117,7 @@ class PeakMemory:
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def rss(self):
-        return stack_module.resident_memory(self.pids()) / 2**20
+        return supervision.resident_memory(self.pids()) / 2**20
 
     def _sample(self):
         while not self._done.wait(0.2):
@@ -296,7 +297,7 @@ class Bench:
                  '{workbook_requests} requests'.format(ENGINES[engine][0], **figures))
         return figures
 
-    def run(self, volumes, records, poll_interval=None, save=lambda results: None,
+    def measure_all(self, volumes, records, poll_interval=None, save=lambda results: None,
             ways='abc'):
         """Measure, calling SAVE with the results so far after each step.
         POLL_INTERVAL None: the workbook's default. WAYS: the letters of the
@@ -444,10 +445,10 @@ def main():
     stack = stack_module.Stack(STACK_DIR, osapi_max_limit=CINDER_PAGE_SIZE,
                                backup_compression='zlib',
                                engines=args.engines.split(','))
-    stack_module.interrupt_on_sigterm()
+    supervision.interrupt_on_sigterm()
     stack.start()
     try:
-        results = Bench(stack, log=stack_module.progress).run(
+        results = Bench(stack, log=supervision.progress).measure_all(
             args.volumes, args.records, args.poll_interval, save, args.ways)
     except BaseException:
         print('the benchmark did not finish; what it measured is in {}'.format(raw))

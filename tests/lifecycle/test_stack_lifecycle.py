@@ -13,7 +13,6 @@ does, and start the stack the way `make system-test` and `make demo` do:
 
 import contextlib
 import os
-import pathlib
 import signal
 import socket
 import subprocess
@@ -23,6 +22,7 @@ import psutil
 import pytest
 
 import stack as stack_module
+import supervision
 from support.project import REPO
 
 IN_NAMESPACE = REPO / 'tools' / 'stack' / 'in-namespace.sh'
@@ -50,7 +50,7 @@ def listening(*names):
             continue
         sockets.append(sock)
     for name in names:
-        assert stack_module.port_open(stack_module.PORTS[name]), name
+        assert supervision.port_open(stack_module.PORTS[name]), name
     try:
         yield
     finally:
@@ -151,7 +151,7 @@ def test_demo_names_a_taken_port_before_starting_anything(root_only_dir):
     demo_dir = root_only_dir / 'demo'
     with listening('cinder'):
         result = subprocess.run(
-            [IN_NAMESPACE, PYTHON, REPO / 'tools' / 'stack' / 'stack.py', 'start', demo_dir],
+            [IN_NAMESPACE, PYTHON, REPO / 'tools' / 'stack' / 'demo.py', 'start', demo_dir],
             cwd=REPO, capture_output=True, text=True, timeout=120)
 
     assert result.returncode != 0

@@ -178,7 +178,8 @@ def test_private_key_never_shown_by_puppet(sandbox, default_settings,
         assert_no_key_material(service_account_key, run.stdout, run.stderr,
                                run.report_text)
     # Nor in what Puppet keeps (state, cached catalog, file bucket, logs).
-    for written in ('var', 'log', 'run', 'reports'):
+    for written in ('vardir', 'logdir', 'rundir', 'reports'):
+        assert (sandbox.puppet_dir / written).is_dir(), written
         for path in (sandbox.puppet_dir / written).rglob('*'):
             if path.is_file():
                 assert_no_key_material(

@@ -19,15 +19,8 @@ import subprocess
 
 import yaml
 
-from support.project import REPO
-
-PUPPET = '/usr/bin/puppet'
-PLUGIN_MODULES = REPO / 'deployment_scripts' / 'puppet' / 'modules'
-DEBIAN_MODULES = pathlib.Path('/usr/share/puppet/modules')
-# Debian's modules that the manifests use (cinder_config needs openstacklib).
-# Only these are put on the module path: the custom facts of the others
-# (rabbitmq, mysql...) slow every run down and fail on this machine.
-USED_MODULES = ['cinder', 'openstacklib', 'inifile', 'stdlib']
+import plugin_deployment
+from plugin_deployment import PLUGIN_MODULES
 
 # Directories of a node that the manifests read or write.
 NODE_DIRS = ['/etc/cinder', '/var/lib/cinder', '/etc/openstack-dashboard',
@@ -71,9 +64,7 @@ class Apply:
 
     @property
     def failed(self):
-        # --detailed-exitcodes: 4 or 6 when a resource failed, 1 when the
-        # catalog did not compile.
-        return self.returncode not in (0, 2)
+        return not plugin_deployment.succeeded(self.returncode)
 
     def resources(self):
         return self.report['resource_statuses']
@@ -98,7 +89,7 @@ class Sandbox:
         self.root = pathlib.Path(root)
         self.plugin_modules = plugin_modules
         self.puppet_dir = self.root / 'puppet'
-        for sub in ('conf', 'var', 'log', 'run', 'code', 'reports', 'hieradata'):
+        for sub in (*plugin_deployment.PUPPET_DIRS, 'reports', 'hieradata'):
             (self.puppet_dir / sub).mkdir(parents=True, exist_ok=True)
         for node_dir in NODE_DIRS:
             self.path(node_dir).mkdir(parents=True, exist_ok=True)
@@ -107,10 +98,7 @@ class Sandbox:
             script.write_text(STUB_INIT_SCRIPT)
             script.chmod(0o755)
         self._write_accounts()
-        self.modules = self.root / 'modules'
-        self.modules.mkdir()
-        for name in USED_MODULES:
-            (self.modules / name).symlink_to(DEBIAN_MODULES / name)
+        self.modules = plugin_deployment.link_debian_modules(self.root / 'modules')
         (self.puppet_dir / 'hiera.yaml').write_text(yaml.safe_dump({
             'version': 5,
             'defaults': {'datadir': str(self.puppet_dir / 'hieradata'),
@@ -159,7 +147,7 @@ class Sandbox:
         script.append('exec ' + ' '.join(shlex.quote(str(part)) for part in command))
         return ['unshare', '--mount', '--propagation', 'private', 'bash', '-c', '\n'.join(script)]
 
-    def run(self, command, env=None, timeout=300):
+    def run_in_node(self, command, env=None, timeout=300):
         return subprocess.run(self.in_node(command), capture_output=True, text=True,
                               timeout=timeout, env=dict(env or os.environ, LANG='C.UTF-8'))
 
@@ -171,18 +159,11 @@ class Sandbox:
         reports = self.puppet_dir / 'reports'
         for old in reports.rglob('*.yaml'):
             old.unlink()
-        puppet = [
-            PUPPET, 'apply', '--detailed-exitcodes', '--color=false',
-            '--modulepath', '{}:{}'.format(self.plugin_modules, self.modules),
-            '--hiera_config', str(self.puppet_dir / 'hiera.yaml'),
-            '--confdir', str(self.puppet_dir / 'conf'),
-            '--vardir', str(self.puppet_dir / 'var'),
-            '--codedir', str(self.puppet_dir / 'code'),
-            '--logdir', str(self.puppet_dir / 'log'),
-            '--rundir', str(self.puppet_dir / 'run'),
-            '--reports', 'store', '--reportdir', str(reports),
-            *extra_args, str(self.plugin_modules.parent / 'manifests' / manifest)]
-        result = self.run(puppet, env=env)
+        puppet = plugin_deployment.puppet_apply(
+            manifest, self.puppet_dir, self.puppet_dir / 'hiera.yaml', self.modules,
+            '--reports', 'store', '--reportdir', str(reports), *extra_args,
+            plugin_modules=self.plugin_modules)
+        result = self.run_in_node(puppet, env=env)
         report_files = list(reports.rglob('*.yaml'))
         assert len(report_files) <= 1, report_files
         return Apply(result.returncode, result.stdout, result.stderr,

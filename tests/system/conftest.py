@@ -17,6 +17,7 @@ import urllib.request
 import pytest
 
 import stack as stack_module
+import supervision
 from support.project import REPO, run
 
 from .api import Session
@@ -32,14 +33,14 @@ STACK_DIR = pathlib.Path(os.environ.get('SYSTEM_TEST_STACK_DIR',
 def stack(request):
     running = stack_module.Stack(STACK_DIR)
     # Ctrl-C and SIGTERM alike unwind through pytest's teardown, which stops it.
-    stack_module.interrupt_on_sigterm()
+    supervision.interrupt_on_sigterm()
     # The stack's one line per stage shows while it starts and stops, not
     # only when a test fails.
     capture = request.config.pluginmanager.getplugin('capturemanager')
     try:
         with capture.global_and_fixture_disabled():
             running.start()
-    except stack_module.StackError as error:
+    except supervision.StackError as error:
         pytest.exit('the system-test stack did not start: {}\nlogs: {}'.format(
             error, running.logs), returncode=pytest.ExitCode.TESTS_FAILED)
     yield running
@@ -47,52 +48,6 @@ def stack(request):
         running.stop()
     if request.session.testsfailed:
         print('\nsystem tests failed: the services\' logs are in {}'.format(running.logs))
-
-
-@pytest.fixture(scope='package')
-def alice(stack):
-    return Operator(stack, 'alice')
-
-
-@pytest.fixture
-def volumes(alice):
-    """Create volumes and back them up as alice; delete all of it afterwards
-    (memstore keeps every written byte in RAM)."""
-    made = {'volumes': [], 'backups': []}
-
-    class Volumes:
-        def create(self, name, size_gib=1):
-            volume = alice.json('volume', 'create', '--size', size_gib, name)
-            made['volumes'].append(volume['id'])
-            alice.wait_status('volume', volume['id'], 'available', 120)
-            return volume['id']
-
-        def backup(self, volume_id, name, *options):
-            backup = alice.json('volume', 'backup', 'create', '--name', name,
-                                *options, volume_id)
-            made['backups'].append(backup['id'])
-            alice.wait_status('volume backup', backup['id'], 'available', 300)
-            return backup['id']
-
-        def restore(self, backup_id):
-            """Restore to a new volume. With cinderclient's CLI: openstackclient
-            6.0.0's `volume backup restore` restores but then exits 1 with
-            "cannot unpack non-iterable VolumeBackupsRestore object"."""
-            table = alice.run('backup-restore', backup_id, client='cinder')
-            volume_id = next(line.split('|')[2].strip() for line in table.splitlines()
-                             if line.startswith('| volume_id '))
-            made['volumes'].append(volume_id)
-            alice.wait_status('volume', volume_id, 'available', 300)
-            alice.wait_status('volume backup', backup_id, 'available', 60)
-            return volume_id
-
-    yield Volumes()
-    # Incrementals first: a backup with dependents cannot be deleted.
-    for backup_id in reversed(made['backups']):
-        alice.run('volume', 'backup', 'delete', backup_id)
-        alice.wait_gone('volume backup', backup_id, 120)
-    for volume_id in made['volumes']:
-        alice.run('volume', 'delete', volume_id)
 
 
 @pytest.fixture(scope='session')

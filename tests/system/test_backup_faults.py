@@ -11,7 +11,8 @@ import pytest
 from support.polling import wait_until
 
 from .api import Session
-from .workflows import FAST, REPORT_TO, SNAPSHOT_NAME, Mistral, assert_no_secret_in
+from .workflows import (FAST, REPORT_TO, SNAPSHOT_NAME, Mistral, assert_no_secret_in,
+                        reported_reason)
 
 # A run that outlives its Keystone token: tokens of TOKEN_LIFETIME seconds,
 # and the backup held past it by one upload request that the GCS front
@@ -36,9 +37,9 @@ def assert_failed_honestly(run, volume_id, note_part, mistral, cinder, mail, sec
     report = mail.report(run.id)
     assert report['Subject'] == 'Cinder backups failed: 0 backed up, 1 failed, 0 skipped'
     failed_line = mail.lines(report)[3]
-    assert failed_line == 'failed: {}; {}'.format(entry['note'].replace('\n', ' '),
+    assert failed_line == 'failed: {}; {}'.format(reported_reason(entry['note']),
                                                   cinder.reported(volume_id))
-    assert note_part in failed_line
+    assert note_part in failed_line and 'params=' not in failed_line
     cinder.wait_backups_settled()
     cinder.assert_no_snapshot_left()
     assert_no_secret_in(mail.text(report), secrets, 'the report')

@@ -13,11 +13,16 @@ that newer clients renamed is typed in the newer form the guide gives
 beside it (NEWER_FORMS). Placeholders get the stack's values. The two
 commands typed on the Fuel master (scp, ssh) cannot run here: each is
 replaced by what it does, named in FUEL_MASTER_STEPS. Each command's output is
-checked against what the guide shows (EXPECTED).
+checked against what the guide shows (EXPECTED); the values later commands
+need (an execution's ID, a backup's) are taken from the output, where
+PLACEHOLDERS says.
 
-The workbook is deleted first, with its workflows (Zed's Mistral keeps a
-deleted workbook's workflows once they have run): the chapter starts from a
-Mistral without them.
+One test per section of the chapter, in the chapter's order (SECTIONS): each
+runs on what the sections before it left, as the operator reading the
+chapter does, so a section fails at once, naming the one to look at, when
+those before it did not all pass. The workbook is deleted first, with its
+workflows (Zed's Mistral keeps a deleted workbook's workflows once they have
+run): the chapter starts from a Mistral without them.
 """
 
 import json
@@ -46,6 +51,13 @@ EXECUTION_TIMEOUT = 600
 NEWER_FORMS = {'openstack backup list': 'openstack volume backup list',
                "openstack workflow execution 'show output'":
                'openstack workflow execution output show'}
+# The chapter's sections that hold commands, in its order.
+SECTIONS = [
+    'copy-the-workbook-to-a-controller', 'recommended-a-relay-on-the-controller',
+    'create-the-workbook', 'every-volume-of-every-project', 'chosen-volumes-or-projects',
+    'with-an-e-mail-report', 'follow-an-execution', 'delete-old-backups', 'restore-a-backup',
+    'run-the-backups-every-night', 'remove-the-workbook',
+]
 
 
 def table(output):
@@ -83,6 +95,7 @@ class Walkthrough:
         self.fuel_master = fuel_master
         self.home = home
         self.admin = admin
+        self.fleet = fleet
         self.env = None  # no credentials until `source /root/openrc`
         self.values = {
             'CONTROLLER': 'node-1', 'VOLUME_ID': fleet.a1, 'PROJECT_ID': fleet.project_b,
@@ -92,6 +105,7 @@ class Walkthrough:
         self.executions = []
         self.workbook_created = False
         self.last_command = None
+        self.sections_passed = []
 
     # What the two Fuel master commands do, done here instead.
     def scp_workbook(self, match):
@@ -142,62 +156,95 @@ class Walkthrough:
         return self.shell(text)
 
     def follow(self, output):
-        """After `execution create`: the new execution's ID is the guide's
-        <EXECUTION_ID>, and the operator waits for its end."""
+        """After `execution create`: the operator waits for its end."""
         created = fields(output)
         assert created['State'] == 'RUNNING'
         execution = Mistral(self.admin, self.stack, self.engine, set_up=False).wait(
             created['ID'], EXECUTION_TIMEOUT)
-        self.values['EXECUTION_ID'] = execution.id
         self.executions.append((created['Workflow name'], execution))
         return execution
 
+    def last_execution(self):
+        return self.executions[-1][1]
 
-@pytest.fixture
-def walkthrough(stack, engine, sessions, fleet, fuel_master, tmp_path, new_volumes, volumes,
-                gcs):
-    # What the chapter asks before the first run: the bucket exists, as
-    # after the verification chapter's test backup (doc/limitations.rst).
+    def inputs(self, execution):
+        return json.loads(self.admin.mistral(
+            self.engine, 'GET', '/executions/' + execution.id)['input'])
+
+    def run_section(self, section, steps, **services):
+        """Run the section's steps in order, each checked by its EXPECTED
+        check (given SERVICES) and its PLACEHOLDERS taken."""
+        for step in steps:
+            output = self.run_step(step)
+            key = step.name if step.kind == 'file' else doc_commands.fill(step.text, self.values)
+            check = expectation(key)
+            assert check is not None, 'no expectation for the guide\'s step: ' + key
+            check(self, output, **services)
+            for pattern, placeholder, value in PLACEHOLDERS:
+                if re.fullmatch(pattern, key):
+                    self.values[placeholder] = value(self, output)
+
+
+def make_the_bucket(stack, module_volumes, gcs):
+    """What the chapter asks before the first run: the bucket exists, as
+    after the verification chapter's test backup (doc/limitations.rst)."""
     if not gcs.has_bucket(stack.settings['backup_gcs_bucket']):
-        volumes.backup(volumes.create('walkthrough-first-backup'), 'walkthrough-first-backup')
+        module_volumes.backup(module_volumes.create('walkthrough-first-backup', 'admin'),
+                              'walkthrough-first-backup', user='admin')
+
+
+@pytest.fixture(scope='module')
+def walkthrough(stack, engine, sessions, fleet, fuel_master, tmp_path_factory, module_volumes,
+                gcs):
+    make_the_bucket(stack, module_volumes, gcs)
     admin = Mistral(sessions['admin'], stack, engine, set_up=False)
     admin.delete_workbook()
     admin.delete_workflows()
     admin.delete_mail_env()
-    home = tmp_path / 'root'
+    home = tmp_path_factory.mktemp('controller') / 'root'
     home.mkdir()
     operator = Walkthrough(stack, engine, fuel_master, home, sessions['admin'], fleet)
     yield operator
     # The volume the guide's restore creates.
     for workflow, execution in operator.executions:
         if workflow.endswith('restore_backup_workflow') and execution.output.get('volume_id'):
-            new_volumes.adopt(execution.output['volume_id'])
+            module_volumes.adopt(execution.output['volume_id'])
 
 
-def test_the_mistral_chapter_runs_as_printed(walkthrough, chapter, cinder, mail, rbd,
-                                             fleet, new_volumes):
+def test_the_chapter_has_the_sections_and_commands_this_test_runs(chapter):
+    assert list(dict.fromkeys(step.section for step in chapter)) == SECTIONS
     commands = [step for step in chapter if step.kind == 'command']
-    assert all(any(step.text.startswith(fuel_9) for step in commands) for fuel_9 in NEWER_FORMS)
+    assert len(commands) >= 30, 'the chapter lost its commands: {}'.format(commands)
+    keys = [step.name if step.kind == 'file' else step.text for step in chapter]
+    # Every expectation stands for a step of the guide.
+    as_run = [doc_commands.fill(key, dict.fromkeys(doc_commands.placeholders(key), 'x'))
+              for key in keys]
+    unused = [pattern for pattern, _ in EXPECTED
+              if not any(re.fullmatch(pattern, key) for key in as_run)]
+    assert unused == []
+
+
+def test_the_chapter_gives_the_newer_form_of_each_renamed_command(chapter):
+    commands = [step.text for step in chapter if step.kind == 'command']
+    assert all(any(text.startswith(fuel_9) for text in commands) for fuel_9 in NEWER_FORMS)
     guide = (REPO / 'doc' / 'mistral.rst').read_text()
     assert all('``{}``'.format(newer) in guide for newer in NEWER_FORMS.values())
-    assert len(commands) >= 30, 'the chapter lost its commands: {}'.format(commands)
-    seen = set()
-    for step in chapter:
-        if step.section == 'restore-a-backup' and 'restore_target' not in walkthrough.values:
-            # "Restore into an existing volume" overwrites it: not a fleet volume.
-            walkthrough.values['restore_target'] = new_volumes.create(
-                'walkthrough-restore-target', 'admin', data_mib=0)
-            walkthrough.values['VOLUME_ID'] = walkthrough.values['restore_target']
-        output = walkthrough.run_step(step)
-        key = step.name if step.kind == 'file' else doc_commands.fill(step.text, walkthrough.values)
-        check = next((check for pattern, check in EXPECTED if re.fullmatch(pattern, key)), None)
-        assert check is not None, 'no expectation for the guide\'s step: ' + key
-        seen.add(check.__name__)
-        check(walkthrough, output, cinder=cinder, mail=mail)
-    # Every kind of step the guide shows was met.
-    assert seen == {check.__name__ for _, check in EXPECTED}
-    # The backup restored into the existing volume is the fleet volume's data.
-    assert rbd.sha256(walkthrough.values['restore_target']) == rbd.sha256(fleet.a1)
+
+
+@pytest.mark.parametrize('section', SECTIONS)
+def test_the_chapter_section_runs_as_printed(walkthrough, chapter, section, cinder, mail, rbd,
+                                             module_volumes):
+    before = SECTIONS[:SECTIONS.index(section)]
+    assert walkthrough.sections_passed == before, (
+        'this section runs on what the sections before it leave; these did not pass: '
+        '{} (run the whole module)'.format([s for s in before if s not in walkthrough.sections_passed]))
+    if section == 'restore-a-backup':
+        # "Restore into an existing volume" overwrites it: not a fleet volume.
+        walkthrough.values['VOLUME_ID'] = module_volumes.create(
+            'walkthrough-restore-target', 'admin', data_mib=0)
+    walkthrough.run_section(section, [step for step in chapter if step.section == section],
+                            cinder=cinder, mail=mail, rbd=rbd)
+    walkthrough.sections_passed.append(section)
 
 
 # ----------------------------------------------- what the guide shows, per command
@@ -244,12 +291,11 @@ def backups_ran(walkthrough, output, cinder, mail, **_):
     assert sorted(entry['backup_id'] for entry in execution.volumes.values()) == sorted(backups)
     assert all(backup['status'] == 'available' for backup in backups.values())
     cinder.assert_no_snapshot_left()
-    inputs = json.loads(walkthrough.admin.mistral(walkthrough.engine, 'GET', '/executions/' + execution.id)['input'])
+    inputs = walkthrough.inputs(execution)
     if inputs.get('volumes_id_list'):
         volume_id = walkthrough.values['VOLUME_ID']
         assert set(execution.volumes) == {volume_id}
         assert execution.volumes[volume_id]['incremental'] is True
-        walkthrough.values['BACKUP_ID'] = execution.volumes[volume_id]['backup_id']
     elif inputs.get('projects_id_list'):
         project_volumes = {volume['id'] for volume in walkthrough.admin.cinder_list(
             '/volumes', 'volumes', all_tenants=1, project_id=walkthrough.values['PROJECT_ID'])}
@@ -283,21 +329,22 @@ def rotation_ran(walkthrough, output, cinder, **_):
         assert set(listed.values()) <= {'deleted'}
 
 
-def restore_ran(walkthrough, output, cinder, **_):
+def restore_ran(walkthrough, output, cinder, rbd, **_):
     execution = walkthrough.follow(output)
     assert execution.state == 'SUCCESS', execution
     volume = cinder.volume(execution.output['volume_id'])
     assert volume['status'] == 'available'
-    inputs = json.loads(walkthrough.admin.mistral(walkthrough.engine, 'GET', '/executions/' + execution.id)['input'])
-    if inputs['name']:
+    if walkthrough.inputs(execution)['name']:
         assert volume['name'] == 'restored-volume'
     else:
         assert volume['id'] == walkthrough.values['VOLUME_ID']
+    # The backup is of the fleet volume the chapter backed up by ID.
+    assert rbd.sha256(volume['id']) == rbd.sha256(walkthrough.fleet.a1)
 
 
 def execution_shown(walkthrough, output, **_):
     shown = fields(output)
-    assert shown['ID'] == walkthrough.values['EXECUTION_ID']
+    assert shown['ID'] == walkthrough.last_execution().id
     assert shown['Workflow name'] == WORKFLOWS[0]
     assert shown['State'] == 'SUCCESS'
 
@@ -306,8 +353,6 @@ def tasks_listed(walkthrough, output, **_):
     rows = dict(zip(column(output, 'Name'), column(output, 'State')))
     assert rows['back_up_volumes'] == 'SUCCESS'
     assert rows['send_backup_report'] == 'SUCCESS'
-    walkthrough.values['TASK_EXECUTION_ID'] = column(output, 'ID')[
-        column(output, 'Name').index('back_up_volumes')]
 
 
 def task_shown(walkthrough, output, **_):
@@ -316,13 +361,11 @@ def task_shown(walkthrough, output, **_):
 
 
 def output_shown(walkthrough, output, **_):
-    shown = json.loads(output)
-    _, execution = walkthrough.executions[-1]
-    assert shown == execution.output
+    assert json.loads(output) == walkthrough.last_execution().output
 
 
 def backups_listed(walkthrough, output, **_):
-    _, execution = walkthrough.executions[-1]
+    execution = walkthrough.last_execution()
     statuses = dict(zip(column(output, 'ID'), column(output, 'Status')))
     for entry in execution.volumes.values():
         assert statuses[entry['backup_id']] == 'available'
@@ -372,4 +415,26 @@ EXPECTED = [
     (r'openstack cron trigger create .*', trigger_created),
     (r'openstack cron trigger list', triggers_listed),
     (r'openstack workbook delete sample_backup_workbook', workbook_deleted),
+]
+
+
+def expectation(key):
+    """The check of the step KEY (a command as run, or a file's name)."""
+    return next((check for pattern, check in EXPECTED if re.fullmatch(pattern, key)), None)
+
+
+# The placeholders the chapter's commands take from an earlier command's
+# outcome (the others have their values from the start, Walkthrough.values):
+# (the command that gives it, as run; the placeholder; its value).
+PLACEHOLDERS = [
+    (r'openstack workflow execution create .*', 'EXECUTION_ID',
+     lambda walkthrough, output: walkthrough.last_execution().id),
+    # The backup of <VOLUME_ID> the run of chosen volumes made.
+    (r'openstack workflow execution create sample_backup_workbook.create_backups_workflow'
+     r""" '\{"volumes_id_list".*""", 'BACKUP_ID',
+     lambda walkthrough, output: walkthrough.last_execution().volumes[
+         walkthrough.values['VOLUME_ID']]['backup_id']),
+    (r'openstack task execution list \S+', 'TASK_EXECUTION_ID',
+     lambda walkthrough, output: column(output, 'ID')[
+         column(output, 'Name').index('back_up_volumes')]),
 ]

