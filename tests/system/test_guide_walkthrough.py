@@ -103,9 +103,15 @@ class Walkthrough:
             'RELAY_PORT': stack_module.PORTS['smtp_relay'], 'FROM_ADDR': stack_module.MAIL_FROM,
             'SMTP_PASSWORD': stack.passwords['smtp']}
         self.executions = []
-        self.workbook_created = False
-        self.last_command = None
+        self.commands_run = []  # on the controller, as run
         self.sections_passed = []
+
+    @property
+    def workbook_created(self):
+        """The guide's `workbook create` ran, and its `workbook delete` not since."""
+        changes = [command.split()[2] for command in self.commands_run
+                   if re.match(r'openstack workbook (create|delete) ', command)]
+        return changes[-1:] == ['create']
 
     # What the two Fuel master commands do, done here instead.
     def scp_workbook(self, match):
@@ -152,7 +158,7 @@ class Walkthrough:
         if self.engine != 'mitaka':
             text = next((newer + text[len(fuel_9):] for fuel_9, newer in NEWER_FORMS.items()
                          if text.startswith(fuel_9)), text)
-        self.last_command = text
+        self.commands_run.append(text)
         return self.shell(text)
 
     def follow(self, output):
@@ -280,7 +286,6 @@ def env_shown(walkthrough, output, **_):
 
 def workbook_created(walkthrough, output, **_):
     assert fields(output)['Name'] == WORKBOOK_NAME
-    walkthrough.workbook_created = True
 
 
 def backups_ran(walkthrough, output, cinder, mail, **_):
@@ -383,7 +388,7 @@ def triggers_listed(walkthrough, output, **_):
 
 
 def trigger_deleted(walkthrough, output, **_):
-    name = walkthrough.last_command.split()[-1]
+    name = walkthrough.commands_run[-1].split()[-1]
     assert output.strip() == 'Request to delete cron trigger {} has been accepted.'.format(name)
     assert name not in walkthrough.shell('openstack cron trigger list -f value -c Name').split()
 

@@ -1,14 +1,16 @@
 """rotate_backups_workflow and restore_backup_workflow on one volume's history.
 
-The module builds one volume's backups, oldest first: F1 (full, by the
-workflow, made 40 days old in Cinder's database), H (full, made by hand, also
-40 days old), W (full, by the workflow with another backup_mark, as a second
-schedule would make it, also 40 days old), F2 (full), I1 and I2 (incremental,
-each after new data). The tests run in file order, each on what the previous
-left (each checks it first): a dry run, an age limit, the same with W's mark,
-a restore of the newest incremental, then a count limit. A history of backups
-is what rotation works on, and building one takes minutes on Mistral 2.0.0:
-the tests share it rather than each build its own.
+The history is one volume's backups, oldest first: F1 (full, by the workflow,
+made 40 days old in Cinder's database), H (full, made by hand, also 40 days
+old), W (full, by the workflow with another backup_mark, as a second schedule
+would make it, also 40 days old), F2 (full), I1 and I2 (incremental, each
+after new data). Each test starts from the backups it names (History.start_from):
+the volume's other backups are deleted and the named ones gone are made again.
+Building a history takes minutes on Mistral 2.0.0, so the module builds one and
+the tests, in file order, each start from what the one before left: a dry run,
+an age limit, the same with W's mark, a restore of the newest incremental,
+then a count limit. Run alone or in another order, a test still starts from
+its own state, at the cost of making the missing backups again.
 """
 
 import pytest
@@ -24,82 +26,122 @@ def backup_ids(run):
     return [entry['backup_id'] for entry in run.output['backups']]
 
 
+class History:
+    """The rotation volume's backups by name, and the clean state a test starts from."""
+
+    AGED = ('F1', 'H', 'W')
+    # An incremental backup's parent is the volume's newest backup: the chain
+    # is made, and kept, whole or not at all.
+    CHAIN = ('F2', 'I1', 'I2')
+
+    def __init__(self, stack, mistral, volumes, rbd, cinder):
+        self.stack, self.mistral, self.volumes = stack, mistral, volumes
+        self.rbd, self.cinder = rbd, cinder
+        self.volume = volumes.create('rotation-source', 'alice')
+        self.ids = {}
+        self.digest = None
+
+    def __getitem__(self, name):
+        return self.ids[name]
+
+    def _present(self):
+        return [backup for backup in self.cinder.backups() if backup['volume_id'] == self.volume]
+
+    def existing(self):
+        """The names of the volume's available backups."""
+        available = {backup['id'] for backup in self._present() if backup['status'] == 'available'}
+        return {name for name, backup_id in self.ids.items() if backup_id in available}
+
+    def start_from(self, *names):
+        """Leave the volume with exactly the backups NAMES: delete the others
+        (newest first: an incremental one's parent cannot go before it) and
+        make again the named ones that are gone."""
+        wanted = set(names)
+        assert set(self.CHAIN) <= wanted or not set(self.CHAIN) & wanted, names
+        existing = self.existing()
+        keep = {self.ids[name] for name in wanted & existing}
+        if not set(self.CHAIN) <= existing:
+            keep -= {self.ids.get(name) for name in self.CHAIN}
+        for backup in sorted(self._present(), key=lambda backup: backup['created_at'],
+                             reverse=True):
+            if backup['id'] not in keep:
+                self.volumes.delete_backup(backup['id'])
+        for name in self.AGED:
+            if name in wanted and self.ids.get(name) not in keep:
+                self._make_aged(name)
+        if set(self.CHAIN) & wanted and self.ids.get('I2') not in keep:
+            self._make_chain()
+        assert self.existing() == wanted
+
+    def _workflow_backup(self, incremental=False, **inputs):
+        run = self.mistral.run('create_backups_workflow', dict(
+            FAST, volumes_id_list=[self.volume], incremental=incremental, **inputs))
+        assert run.state == 'SUCCESS', run
+        return run.volumes[self.volume]['backup_id']
+
+    def _make_aged(self, name):
+        if name == 'H':
+            backup_id = self.volumes.backup(self.volume, 'made-by-hand', user='admin')
+        else:
+            backup_id = self._workflow_backup(**({'backup_mark': WEEKLY_MARK} if name == 'W'
+                                                 else {}))
+        self.stack.query('cinder', "UPDATE backups SET created_at = created_at - interval "
+                         "'{} days' WHERE id = '{}'".format(AGED_DAYS, backup_id))
+        self.ids[name] = backup_id
+
+    def _make_chain(self):
+        self.ids['F2'] = self._workflow_backup()
+        for name, offset in (('I1', 8), ('I2', 16)):
+            self.rbd.write(self.volume, offset * 2**20, 2**20, 'rotation-' + name)
+            self.ids[name] = self._workflow_backup(incremental=True)
+        backups = {backup['id']: backup for backup in self._present()}
+        assert [backups[self.ids[name]]['is_incremental'] for name in self.CHAIN] == [
+            False, True, True]
+        self.digest = self.rbd.sha256(self.volume)
+
+
 @pytest.fixture(scope='module')
 def history(stack, mistral, module_volumes, rbd, cinder):
-    volume = module_volumes.create('rotation-source', 'alice')
-
-    def workflow_backup(incremental=False, **inputs):
-        run = mistral.run('create_backups_workflow', dict(
-            FAST, volumes_id_list=[volume], incremental=incremental, **inputs))
-        assert run.state == 'SUCCESS', run
-        return run.volumes[volume]['backup_id']
-
-    f1 = workflow_backup()
-    hand = module_volumes.backup(volume, 'made-by-hand', user='admin')
-    weekly = workflow_backup(backup_mark=WEEKLY_MARK)
-    stack.query('cinder', "UPDATE backups SET created_at = created_at - interval '{} days' "
-                "WHERE id IN ('{}', '{}', '{}')".format(AGED_DAYS, f1, hand, weekly))
-    f2 = workflow_backup()
-    rbd.write(volume, 8 * 2**20, 2**20, 'rotation-i1')
-    i1 = workflow_backup(incremental=True)
-    rbd.write(volume, 16 * 2**20, 2**20, 'rotation-i2')
-    i2 = workflow_backup(incremental=True)
-    backups = {backup['id']: backup for backup in cinder.backups()}
-    assert [backups[i]['is_incremental'] for i in (f1, hand, weekly, f2, i1, i2)] == [
-        False, False, False, False, True, True]
-    return {'volume': volume, 'F1': f1, 'H': hand, 'W': weekly, 'F2': f2, 'I1': i1, 'I2': i2,
-            'digest': rbd.sha256(volume)}
-
-
-def existing(cinder, history):
-    ids = {backup['id']: backup['status'] for backup in cinder.backups()}
-    return {name for name in ('F1', 'H', 'W', 'F2', 'I1', 'I2', 'F3')
-            if ids.get(history.get(name)) == 'available'}
-
-
-def starting_from(cinder, history, *names):
-    """A test's precondition: the backups the tests before it left."""
-    assert existing(cinder, history) == set(names), (
-        'this test runs on what the tests before it in this module leave: run the module')
+    return History(stack, mistral, module_volumes, rbd, cinder)
 
 
 def rotate(mistral, history, **inputs):
     return mistral.run('rotate_backups_workflow', dict(
-        FAST, volumes_id_list=[history['volume']], **inputs))
+        FAST, volumes_id_list=[history.volume], **inputs))
 
 
-def test_dry_run_lists_what_it_would_delete_and_deletes_nothing(mistral, history, cinder, mail):
-    starting_from(cinder, history, 'F1', 'H', 'W', 'F2', 'I1', 'I2')
+def test_dry_run_lists_what_it_would_delete_and_deletes_nothing(mistral, history, mail):
+    history.start_from('F1', 'H', 'W', 'F2', 'I1', 'I2')
     run = rotate(mistral, history, keep_last=1, dry_run=True, report_to_list=[REPORT_TO])
     assert run.state == 'SUCCESS', run
     # Past the newest one, but I2 depends on I1 and F2: only F1 can go.
-    assert run.output['backups'] == [{'backup_id': history['F1'], 'volume_id': history['volume'],
+    assert run.output['backups'] == [{'backup_id': history['F1'], 'volume_id': history.volume,
                                       'outcome': 'would_delete', 'note': None}]
-    assert existing(cinder, history) == {'F1', 'H', 'W', 'F2', 'I1', 'I2'}
+    assert history.existing() == {'F1', 'H', 'W', 'F2', 'I1', 'I2'}
     report = mail.report(run.id)
     assert report['Subject'].startswith('Cinder backup rotation dry run')
     totals, _, _, *lines = mail.lines(report)
     assert totals.startswith('1 backup would be deleted (dry run); took ')
     assert lines == ['would delete; backup {} of volume {}'.format(history['F1'],
-                                                                   history['volume'])]
+                                                                   history.volume)]
 
 
-def test_age_limit_deletes_old_workflow_backups_only(mistral, history, cinder):
-    starting_from(cinder, history, 'F1', 'H', 'W', 'F2', 'I1', 'I2')
+def test_age_limit_deletes_old_workflow_backups_only(mistral, history):
+    history.start_from('F1', 'H', 'W', 'F2', 'I1', 'I2')
     run = rotate(mistral, history, max_age_days=30)
     assert run.state == 'SUCCESS', run
     assert backup_ids(run) == [history['F1']]
     assert run.output['deleted'] == 1
     # H is as old, but made by hand; W as old, but with another mark.
-    assert existing(cinder, history) == {'H', 'W', 'F2', 'I1', 'I2'}
+    assert history.existing() == {'H', 'W', 'F2', 'I1', 'I2'}
 
 
-def test_another_mark_rotates_the_backups_made_with_it_only(mistral, history, cinder):
-    starting_from(cinder, history, 'H', 'W', 'F2', 'I1', 'I2')
+def test_another_mark_rotates_the_backups_made_with_it_only(mistral, history):
+    history.start_from('H', 'W', 'F2', 'I1', 'I2')
     run = rotate(mistral, history, max_age_days=30, backup_mark=WEEKLY_MARK)
     assert run.state == 'SUCCESS', run
     assert backup_ids(run) == [history['W']]
-    assert existing(cinder, history) == {'H', 'F2', 'I1', 'I2'}
+    assert history.existing() == {'H', 'F2', 'I1', 'I2'}
 
 
 def test_restore_of_the_newest_incremental_is_byte_identical(mistral, history, module_volumes,
@@ -107,7 +149,7 @@ def test_restore_of_the_newest_incremental_is_byte_identical(mistral, history, m
     """Through a burst of three 503 answers on the downloads: the driver's
     retries (backup_gcs_num_retries 3, retry codes include 503 by default)
     absorb it."""
-    starting_from(cinder, history, 'H', 'F2', 'I1', 'I2')
+    history.start_from('H', 'F2', 'I1', 'I2')
     gcs_faults.inject({'method': 'GET', 'path': '^/storage/v1/b/[^/?]+/o/.', 'status': 503,
                        'times': 3})
     run = mistral.run('restore_backup_workflow', dict(
@@ -116,7 +158,7 @@ def test_restore_of_the_newest_incremental_is_byte_identical(mistral, history, m
     assert run.state == 'SUCCESS', run
     restored = cinder.volume(run.output['volume_id'])
     assert restored['name'] == 'rotation-restored' and restored['status'] == 'available'
-    assert rbd.sha256(restored['id']) == history['digest']
+    assert rbd.sha256(restored['id']) == history.digest
     assert gcs_faults.answered(503) == 3, 'the burst did not happen'
     report = mail.report(run.id)
     assert report['Subject'] == 'Cinder backup restore success'
@@ -124,12 +166,12 @@ def test_restore_of_the_newest_incremental_is_byte_identical(mistral, history, m
         history['I2'], restored['id']))
 
 
-def test_count_limit_deletes_a_whole_superseded_chain(mistral, history, cinder):
-    starting_from(cinder, history, 'H', 'F2', 'I1', 'I2')
-    run = mistral.run('create_backups_workflow', dict(FAST, volumes_id_list=[history['volume']]))
-    history['F3'] = run.volumes[history['volume']]['backup_id']
+def test_count_limit_deletes_a_whole_superseded_chain(mistral, history):
+    history.start_from('H', 'F2', 'I1', 'I2')
+    run = mistral.run('create_backups_workflow', dict(FAST, volumes_id_list=[history.volume]))
+    history.ids['F3'] = run.volumes[history.volume]['backup_id']
     run = rotate(mistral, history, keep_last=1)
     assert run.state == 'SUCCESS', run
     # Newest first: each incremental goes before the backup it depends on.
     assert backup_ids(run) == [history['I2'], history['I1'], history['F2']]
-    assert existing(cinder, history) == {'H', 'F3'}
+    assert history.existing() == {'H', 'F3'}

@@ -31,8 +31,10 @@ FAST = {'poll_interval': 1}
 # A Keystone Fernet token (the stack's provider): 'gAAAAA' and base64url.
 KEYSTONE_TOKEN = re.compile(r'gAAAAA[A-Za-z0-9_-]{60,}')
 # What Mistral 2.0.0 puts before an action's error: its ID, class and
-# parameters.
+# parameters; and what Zed's puts around it: the action object and ID.
 MITAKA_ACTION_PREAMBLE = re.compile(r'Failed to run action \[.*?\]\n ', re.S)
+ZED_ACTION_WRAPPING = re.compile(
+    r"The action raised an exception \[action=.*?, action_ex_id=[^,]*, msg='(.*)'\]", re.S)
 
 
 class Execution:
@@ -294,10 +296,16 @@ class Cinder:
             for backup in self.backups()), timeout, interval=2)
 
 
+def assert_no_engine_wording(line):
+    """A mailed line gives the action's error, not the engine's wording
+    around it (2.0.0's parameters, Zed's action ID)."""
+    assert 'params=' not in line and 'action_ex_id=' not in line, line
+
+
 def reported_reason(note):
     """A volume's note as the report mail gives it: the action's error
-    without 2.0.0's preamble, on one line."""
-    return MITAKA_ACTION_PREAMBLE.sub('', note).replace('\n', ' ')
+    without the engine's wording around it, on one line."""
+    return ZED_ACTION_WRAPPING.sub(r'\1', MITAKA_ACTION_PREAMBLE.sub('', note)).replace('\n', ' ')
 
 
 class Mail:

@@ -2,10 +2,8 @@
 compiles, and it keeps the interface the user guide promises."""
 
 import copy
-import datetime
 import json
 import math
-import re
 import textwrap
 
 import pytest
@@ -14,9 +12,7 @@ import yaql
 
 from support.project import REPO
 
-from .conftest import MITAKA_EXPRESSIONS_SCRIPT, WORKBOOK
-
-EXPRESSION = re.compile(r'<%(.*?)%>', re.S)
+from .conftest import EXPRESSION, MITAKA_EXPRESSIONS_SCRIPT, WORKBOOK
 
 
 def strings(node):
@@ -238,16 +234,13 @@ def test_mail_settings_come_from_the_environment_first(workbook):
     pytest.param({'smtp_server': 'smtp:587', 'smtp_password': 'in-the-env'}, 'in-the-env',
                  id='environment-password'),
 ])
-def test_mail_password_is_null_for_a_relay(workbook, env, password):
+def test_mail_password_is_null_for_a_relay(workbook, evaluate, env, password):
     """std.email logs in (STARTTLS first) whenever its password is not
     null: an environment naming a relay without a password must give null,
     not the workbook's placeholder."""
     mail = workbook['workflows']['_send_report_workflow']['tasks']['send_mail']
-    context = yaql.create_context()
-    context.register_function(lambda: env, name='env')
-    expression = EXPRESSION.search(mail['input']['smtp_password']).group(1)
-    assert yaql.factory.YaqlFactory().create()(expression).evaluate(
-        data={'smtp_password': 'in-the-workbook'}, context=context) == password
+    assert evaluate(mail['input']['smtp_password'], {'smtp_password': 'in-the-workbook'},
+                    returns={'env': env}) == password
 
 
 def workflow_defaults(workflow):
@@ -280,15 +273,12 @@ ROTATE, CREATE = 'rotate_backups_workflow', 'create_backups_workflow'
     pytest.param(CREATE, {'backup_mark': 'x' * 201}, False, id='create-mark-too-long-refused'),
     pytest.param(CREATE, {'backup_mark': None}, False, id='create-null-mark-refused'),
 ])
-def test_input_check(workbook, name, changes, valid):
+def test_input_check(workbook, evaluate, name, changes, valid):
     """An entry point's check_input, evaluated by yaql on the workflow's
     defaults with CHANGES."""
     workflow = workbook['workflows'][name]
-    expression = EXPRESSION.search(
-        workflow['tasks']['check_input']['publish']['input_valid']).group(1)
-    data = dict(workflow_defaults(workflow), **changes)
-    assert yaql.factory.YaqlFactory().create()(expression).evaluate(
-        data=data, context=yaql.create_context()) is valid
+    assert evaluate(workflow['tasks']['check_input']['publish']['input_valid'],
+                    dict(workflow_defaults(workflow), **changes)) is valid
 
 
 def values_of(node, key):
@@ -322,7 +312,7 @@ OWN_BACKUPS = [backup(1, 1, False), backup(2, 2, True), backup(3, 3, True),
                backup(6, 3, False, 'vol-2')]
 
 
-def test_rotation_takes_only_the_backups_made_with_its_mark(workbook):
+def test_rotation_takes_only_the_backups_made_with_its_mark(workbook, evaluate):
     """What create_backups_workflow writes as a backup's description, and
     what _list_backups_workflow keeps of a listing, evaluated by yaql: the
     available backups made with the same backup_mark, which both entry
@@ -334,7 +324,7 @@ def test_rotation_takes_only_the_backups_made_with_its_mark(workbook):
     def description(backup_mark):
         expression = workflows[CREATE]['tasks']['back_up_volumes']['input']['description']
         return evaluate(expression, {'backup_mark': backup_mark},
-                        functions={'execution': lambda: {'id': 'e1'}})
+                        returns={'execution': {'id': 'e1'}})
 
     listed = [
         {'id': 'own', 'description': description(mark)},
@@ -351,7 +341,7 @@ def test_rotation_takes_only_the_backups_made_with_its_mark(workbook):
     def kept(backup_mark):
         return [backup['id'] for backup in evaluate(
             page, {'backup_mark': backup_mark},
-            functions={'task': lambda name: {'result': listing}})]
+            returns={'task': {'result': listing}})]
 
     assert description(mark) == mark + ', execution e1'
     assert kept(mark) == ['own']
@@ -376,31 +366,16 @@ def test_rotation_takes_only_the_backups_made_with_its_mark(workbook):
                  id='only-the-selected-volume'),
 ])
 def test_rotation_plan_keeps_incremental_chains_restorable(
-        workbook, keep_last, max_age_days, volume_ids, expected):
+        workbook, evaluate, keep_last, max_age_days, volume_ids, expected):
     """plan_deletions' expression, evaluated by yaql on backups as
     _list_backups_workflow publishes them."""
     task = workbook['workflows']['rotate_backups_workflow']['tasks'][
         'plan_deletions']
-    expression = EXPRESSION.search(task['publish']['plans']).group(1)
-    plans = yaql.factory.YaqlFactory().create()(expression).evaluate(
-        data={'own_backups': OWN_BACKUPS, 'keep_last': keep_last,
-              'max_age_days': max_age_days, 'volume_ids': volume_ids},
-        context=yaql.create_context())
+    plans = evaluate(task['publish']['plans'], {
+        'own_backups': OWN_BACKUPS, 'keep_last': keep_last,
+        'max_age_days': max_age_days, 'volume_ids': volume_ids})
     assert {p['volume_id']: p['backup_ids'] for p in plans} == expected
 
-
-
-def evaluate(expression_text, data, now=None, functions=()):
-    """A workbook expression evaluated by yaql; NOW, a POSIX time, is what
-    now() returns; FUNCTIONS, {name: function}, stand for Mistral's."""
-    context = yaql.create_context()
-    for name, function in dict(functions).items():
-        context.register_function(function, name=name)
-    if now is not None:
-        context.register_function(lambda: datetime.datetime.fromtimestamp(
-            now, datetime.timezone.utc), name='now')
-    return yaql.factory.YaqlFactory().create()(
-        EXPRESSION.search(expression_text).group(1)).evaluate(data=data, context=context)
 
 
 def volume_entry(volume_id, outcome, name=None, project_id=None, size_gib=None,
@@ -446,7 +421,7 @@ MAILED_LINES = [
     *REPORT_LINES[2:]]
 
 
-def test_the_backup_report_reads_at_a_glance(workbook):
+def test_the_backup_report_reads_at_a_glance(workbook, evaluate):
     """A line per volume: its name, project and size, full or incremental,
     and for a failure the reason first; failures at the top."""
     task = workbook['workflows']['create_backups_workflow']['tasks']['count_outcomes']
@@ -454,7 +429,7 @@ def test_the_backup_report_reads_at_a_glance(workbook):
     assert lines == REPORT_LINES
 
 
-def test_the_guide_shows_the_report_as_the_workbook_writes_it(workbook):
+def test_the_guide_shows_the_report_as_the_workbook_writes_it(workbook, evaluate):
     """The guide's example mail, from the entries it stands for."""
     guide = (REPO / 'doc' / 'mistral.rst').read_text()
     volume, project, backup = '<VOLUME_ID>', '<PROJECT_ID>', '<BACKUP_ID>'
@@ -477,7 +452,7 @@ def test_the_guide_shows_the_report_as_the_workbook_writes_it(workbook):
     assert textwrap.indent(body, '   ') in guide
 
 
-def test_the_rotation_report_puts_failures_first_with_their_reason(workbook):
+def test_the_rotation_report_puts_failures_first_with_their_reason(workbook, evaluate):
     task = workbook['workflows']['rotate_backups_workflow']['tasks']['count_deletions']
     deletions = [
         {'backup_id': 'b1', 'volume_id': 'v1', 'outcome': 'deleted', 'note': None},
@@ -493,7 +468,8 @@ def test_the_rotation_report_puts_failures_first_with_their_reason(workbook):
 
 @pytest.mark.parametrize('took,says', [
     (7, 'took 7 s'), (125, 'took 2 min 5 s'), (3725, 'took 1 h 2 min')])
-def test_the_report_opens_with_the_totals_and_the_run_s_duration(workbook, took, says):
+def test_the_report_opens_with_the_totals_and_the_run_s_duration(workbook, evaluate, took,
+                                                                 says):
     task = workbook['workflows']['_send_report_workflow']['tasks']['write_report']
     body = evaluate(task['publish']['body'], {
         'summary': '6 volumes: 3 backed up, 2 failed, 1 skipped', 'started_at': 1000.0,
@@ -504,18 +480,32 @@ def test_the_report_opens_with_the_totals_and_the_run_s_duration(workbook, took,
         'Execution e1 of sample_backup_workbook.create_backups_workflow', ''] + MAILED_LINES) + '\n'
 
 
-def test_the_mail_gives_the_error_of_an_action_not_mistral_2_0_0_s_preamble(workbook):
+# An action's error, and how the engines word it (seen on the stack): the
+# parameters and Python objects around the error Cinder gave.
+RESTORE_REFUSED = "CinderAction.restores.restore failed: Invalid backup: 'b1' is\nnot available"
+ACTION_ERRORS = {
+    'mitaka': MITAKA_ACTION_ERROR.format('restores.restore', "{u'backup_id': u'b1'}",
+                                         RESTORE_REFUSED),
+    'zed': ("The action raised an exception [action=<mistral_lib.actions.base.CinderAction "
+            "object at 0x7f0325f513d0>, action_ex_id=3160a06f-9722-4331-a162-3f30ce53ef93, "
+            "msg='{}']".format(RESTORE_REFUSED)),
+}
+
+
+@pytest.mark.parametrize('engine', sorted(ACTION_ERRORS))
+def test_the_mail_gives_the_error_of_an_action_not_the_engine_s_wording(workbook, evaluate,
+                                                                         engine):
     """Each line one line, with the error Cinder gave, not the action's
-    parameters 2.0.0 puts before it; the one-line summary of a restore too."""
+    parameters and objects the engine words it with; the one-line summary of
+    a restore too."""
     task = workbook['workflows']['_send_report_workflow']['tasks']['write_report']
-    note = MITAKA_ACTION_ERROR.format('restores.restore', "{u'backup_id': u'b1'}",
-                                      'CinderAction.restores.restore failed: Invalid backup')
     body = evaluate(task['publish']['body'], {
-        'summary': 'failed: restore could not be started: ' + note + '; backup b1 -> volume None',
+        'summary': 'failed: restore could not be started: {}; backup b1 -> volume None'.format(
+            ACTION_ERRORS[engine]),
         'started_at': 1000.0, 'run': 'Execution e1', 'lines': []}, now=1001.0)
-    assert body.splitlines()[0] == ('failed: restore could not be started: CinderAction.restores'
-                                    '.restore failed: Invalid backup; backup b1 -> volume None; '
-                                    'took 1 s')
+    assert body.splitlines()[0] == (
+        "failed: restore could not be started: CinderAction.restores.restore failed: Invalid "
+        "backup: 'b1' is not available; backup b1 -> volume None; took 1 s")
 
 
 # Each wait, the workflow it is in, the variable its poll publishes and the
@@ -549,15 +539,8 @@ REFUSABLE_WAITS = {
 }
 
 
-def task_context(task_state_info):
-    """A YAQL context with Mistral's task(): the state_info TASK_STATE_INFO
-    gives for the task (the last poll's error, None after a success)."""
-    context = yaql.create_context()
-    context.register_function(lambda name: {'state_info': task_state_info()}, name='task')
-    return context
-
-
-def polls_until(workbook, wait, done_after, poll_interval, error_after=None, error=None):
+def polls_until(evaluate, workbook, wait, done_after, poll_interval, error_after=None,
+                error=None):
     """Run WAIT's retry policy on a clock of its own: Cinder finishes
     DONE_AFTER seconds after waiting_since (None: never); from ERROR_AFTER
     seconds on, every poll fails with ERROR instead. Returns the times of
@@ -566,32 +549,30 @@ def polls_until(workbook, wait, done_after, poll_interval, error_after=None, err
     workflow, variable, busy = WAITS[wait]
     task = workbook['workflows'][workflow]['tasks'][wait]
     retry = dict(task['retry'], **{'wait-before': task['wait-before']})
-    engine = yaql.factory.YaqlFactory().create()
-    clock = [0.0]
-    failing = [None]
-    context = task_context(lambda: failing[0])
-    context.register_function(lambda: datetime.datetime.fromtimestamp(
-        clock[0], datetime.timezone.utc), name='now')
+    clock = 0.0
+    # task(): the state_info Mistral gives the wait, the last poll's error
+    # (None after a success).
+    state_info = None
 
-    def evaluate(key, data):
-        return engine(EXPRESSION.search(retry[key]).group(1)).evaluate(
-            data=data, context=context)
+    def policy(key):
+        return evaluate(retry[key], data, now=clock,
+                        returns={'task': {'state_info': state_info}})
 
     data = dict(workbook['workflows'][workflow]['vars'], time_budget=TIME_BUDGET,
                 waiting_since=0.0, poll_interval=poll_interval)
-    count = evaluate('count', data)
-    clock[0] = float(evaluate('wait-before', data))
+    count = policy('count')
+    clock = float(policy('wait-before'))
     polls = []
     while len(polls) <= count:
-        polls.append(clock[0])
-        if error_after is not None and clock[0] >= error_after:
-            failing[0] = error  # the poll publishes nothing
+        polls.append(clock)
+        if error_after is not None and clock >= error_after:
+            state_info = error  # the poll publishes nothing
         else:
-            finished = done_after is not None and clock[0] >= done_after
+            finished = done_after is not None and clock >= done_after
             data[variable] = 'available' if finished else busy
-        if not evaluate('continue-on', data):
+        if not policy('continue-on'):
             return polls
-        clock[0] += evaluate('delay', data)
+        clock += policy('delay')
     return polls
 
 
@@ -610,12 +591,12 @@ def test_every_wait_polls_the_same_way(workbook):
 
 @pytest.mark.parametrize('wait', sorted(WAITS))
 @pytest.mark.parametrize('done_after', [0, 1, 3, 16, 20, 95])
-def test_polls_start_short_and_back_off(workbook, wait, done_after):
+def test_polls_start_short_and_back_off(workbook, evaluate, wait, done_after):
     """At the default poll_interval (10 s) the first poll comes after 2 s and
     the end is seen within as long again as it took (at least 1 s, at most
     10 s later), with a poll count that grows with the logarithm of short
     waits: a 20-s backup, as the benchmark's, in 5 polls."""
-    polls = polls_until(workbook, wait, done_after, poll_interval=10)
+    polls = polls_until(evaluate, workbook, wait, done_after, poll_interval=10)
     seen = polls[-1]
     assert polls[0] == 2
     assert done_after <= seen <= max(2, done_after + min(10, max(1, done_after))), polls
@@ -625,58 +606,54 @@ def test_polls_start_short_and_back_off(workbook, wait, done_after):
 
 
 @pytest.mark.parametrize('wait', sorted(WAITS))
-def test_a_wait_ends_when_its_time_budget_is_spent(workbook, wait):
-    polls = polls_until(workbook, wait, None, poll_interval=10)
+def test_a_wait_ends_when_its_time_budget_is_spent(workbook, evaluate, wait):
+    polls = polls_until(evaluate, workbook, wait, None, poll_interval=10)
     assert 600 <= polls[-1] <= 610, polls
     assert all(b - a <= 10 for a, b in zip(polls, polls[1:])), polls
 
 
 @pytest.mark.parametrize('wait', sorted(WAITS))
-def test_poll_interval_1_polls_every_second(workbook, wait):
-    assert polls_until(workbook, wait, 5, poll_interval=1) == [1, 2, 3, 4, 5]
+def test_poll_interval_1_polls_every_second(workbook, evaluate, wait):
+    assert polls_until(evaluate, workbook, wait, 5, poll_interval=1) == [1, 2, 3, 4, 5]
 
 
 @pytest.mark.parametrize('wait', sorted(set(WAITS) & set(REFUSABLE_WAITS)))
 @pytest.mark.parametrize('engine', sorted(TOKEN_REFUSED))
-def test_a_refused_token_stops_the_polls_at_once(workbook, wait, engine):
+def test_a_refused_token_stops_the_polls_at_once(workbook, evaluate, wait, engine):
     """A run outlives its Keystone token (#15, item 5): the first poll Cinder
     refuses is the last, where polling on would only fail until the time
     budget (600 s) is spent."""
-    polls = polls_until(workbook, wait, None, poll_interval=10, error_after=95,
+    polls = polls_until(evaluate, workbook, wait, None, poll_interval=10, error_after=95,
                         error=TOKEN_REFUSED[engine])
     # The first poll past 95 s is refused and is the last.
     assert polls[-2] < 95 <= polls[-1], polls
 
 
 @pytest.mark.parametrize('wait', sorted(set(WAITS) & set(REFUSABLE_WAITS)))
-def test_other_poll_errors_are_polled_through(workbook, wait):
-    polls = polls_until(workbook, wait, None, poll_interval=10, error_after=95, error=OTHER_ERROR)
+def test_other_poll_errors_are_polled_through(workbook, evaluate, wait):
+    polls = polls_until(evaluate, workbook, wait, None, poll_interval=10, error_after=95,
+                        error=OTHER_ERROR)
     assert 600 <= polls[-1] <= 610, polls
 
 
-def on_error_targets(workbook, wait, state_info):
+def on_error_targets(evaluate, workbook, wait, state_info):
     """The tasks WAIT's on-error leads to when its last poll failed so."""
     workflow, _ = REFUSABLE_WAITS[wait]
     spec = workbook['workflows'][workflow]
-    engine = yaql.factory.YaqlFactory().create()
-    context = task_context(lambda: state_info)
-    targets = []
-    for branch in spec['tasks'][wait]['on-error']:
-        (target, condition), = branch.items()
-        if engine(EXPRESSION.search(condition).group(1)).evaluate(data=spec['vars'],
-                                                                  context=context):
-            targets.append(target)
-    return targets
+    return [target for branch in spec['tasks'][wait]['on-error']
+            for target, condition in branch.items()
+            if evaluate(condition, spec['vars'], returns={'task': {'state_info': state_info}})]
 
 
 @pytest.mark.parametrize('wait', sorted(REFUSABLE_WAITS))
 @pytest.mark.parametrize('engine', sorted(TOKEN_REFUSED))
-def test_a_refused_token_is_reported_as_such(workbook, wait, engine):
+def test_a_refused_token_is_reported_as_such(workbook, evaluate, wait, engine):
     """The note says the token was refused, not that the wait timed out, and
     no further Cinder request is made for the volume."""
-    assert on_error_targets(workbook, wait, TOKEN_REFUSED[engine]) == ['record_token_refused']
+    assert on_error_targets(evaluate, workbook, wait, TOKEN_REFUSED[engine]) == [
+        'record_token_refused']
     _, otherwise = REFUSABLE_WAITS[wait]
-    assert on_error_targets(workbook, wait, OTHER_ERROR) == [otherwise]
+    assert on_error_targets(evaluate, workbook, wait, OTHER_ERROR) == [otherwise]
     workflow, _ = REFUSABLE_WAITS[wait]
     recorder = workbook['workflows'][workflow]['tasks']['record_token_refused']
     assert recorder['action'] == 'std.noop'
