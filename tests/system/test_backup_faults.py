@@ -21,6 +21,7 @@ from .workflows import (FAST, REPORT_TO, SNAPSHOT_NAME, Mistral, assert_no_engin
 # Zed's.
 TOKEN_LIFETIME = 40
 UPLOAD_HELD = 55
+HOLDING_CLONE = 'clone-held-by-test'
 
 
 def run_one(mistral, volume_id, **inputs):
@@ -99,6 +100,32 @@ def test_cinder_backup_killed_mid_run(mistral, fleet, stack, cinder, mail, secre
                            mail, secrets)
     # cinder-backup works again.
     assert run_one(mistral, fleet.a1).state == 'SUCCESS'
+
+
+def test_snapshot_held_by_a_clone_is_deleted_once_the_clone_is_gone(mistral, fleet, cinder, rbd):
+    """cinder-backup reads a snapshot through a clone of it, which Cinder
+    deletes only after the backup's end is reported (or, after a restart of
+    cinder-backup, once the backup it resumed ends). A deletion in between
+    is accepted, then the volume service finds the snapshot busy and gives it
+    back 'available': once in CI, the snapshot of the killed-backup test
+    above stayed so. Here a clone the test makes holds the run's snapshot
+    until Cinder has said it is busy; the run deletes it again and leaves
+    none."""
+    execution_id = mistral.start('create_backups_workflow', dict(
+        FAST, volumes_id_list=[fleet.a2], report_to_list=[REPORT_TO]))
+    snapshot, = wait_until("the run's snapshot to be made", lambda: [
+        snapshot for snapshot in cinder.snapshots_named(SNAPSHOT_NAME)
+        if snapshot['status'] in ('available', 'backing-up')], 120, interval=0.5)
+    rbd.clone_snapshot(fleet.a2, snapshot['id'], HOLDING_CLONE)
+    try:
+        wait_until('Cinder to find the snapshot busy', lambda: cinder.messages_about(
+            snapshot['id']), 180)
+    finally:
+        rbd.remove(HOLDING_CLONE)
+    run = mistral.wait(execution_id)
+    assert run.state == 'SUCCESS', run
+    assert run.volumes[fleet.a2]['outcome'] == 'backed_up', run
+    cinder.assert_no_snapshot_left()
 
 
 def test_burst_of_errors_on_uploads(mistral, fleet, cinder, mail, secrets, gcs_faults):

@@ -42,6 +42,16 @@ class Rbd:
     def sha256(volume_id):
         return rbd_io('sha256', 'volumes', 'volume-' + volume_id)
 
+    @staticmethod
+    def clone_snapshot(volume_id, snapshot_id, clone):
+        """Clone a Cinder snapshot's RBD snapshot as Cinder does for a volume
+        made from it (and for the temporary volume a backup reads)."""
+        rbd_io('clone', 'volumes', 'volume-' + volume_id, 'snapshot-' + snapshot_id, clone)
+
+    @staticmethod
+    def remove(image):
+        rbd_io('remove', 'volumes', image)
+
 
 class VolumeMaker:
     """Volumes of 1 GiB with a few MiB written, their backups and restores,
