@@ -10,7 +10,8 @@ import yaml
 
 import plugin_deployment
 from support.fuel_nodes import ADVANCED, PROJECT_ID, one_line
-from support.project import MITAKA_CINDER, NODE_PYTHON, PLUGIN_DIR_ON_MASTER, REPO, VENV_ROOT, run
+from support.project import (MITAKA_CINDER, NODE_PYTHON, PLUGIN_DIR_ON_MASTER, REPO, SHIPPED,
+                             VENV_ROOT, deployment_scripts, differs_from_the_repository, run)
 
 
 @pytest.fixture(scope='session')
@@ -83,10 +84,19 @@ def built_rpm(tmp_path_factory):
 @pytest.fixture(scope='session')
 def fuel_master(built_rpm, tmp_path_factory):
     """The Fuel master's file system after `fuel plugins --install`: the
-    built RPM installed into an empty root (read it, don't change it)."""
+    built RPM installed into an empty root (read it, don't change it). An
+    RPM from CINDER_GCS_RPM must hold the repository's files."""
     root = tmp_path_factory.mktemp('fuel-master')
     run(['rpm', '-i', '--root', str(root), '--nodeps', '--noscripts',
          '--dbpath', str(root / 'rpmdb'), str(built_rpm)])
+    if os.environ.get('CINDER_GCS_RPM'):
+        # Built before the tests ran, maybe before the last change.
+        stale = [str(path) for path in SHIPPED + deployment_scripts()
+                 if differs_from_the_repository(root / PLUGIN_DIR_ON_MASTER, path)]
+        if stale:
+            pytest.fail('{} is older than the repository (not the same: {}): rebuild it with '
+                        'OUTPUT_DIR={} tools/build.sh'.format(
+                            built_rpm, ', '.join(stale), built_rpm.parent))
     return root
 
 

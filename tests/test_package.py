@@ -1,20 +1,10 @@
 """The plugin package: fuel-plugin-builder accepts it and builds the RPM an
 operator installs on the Fuel master with `fuel plugins --install`."""
 
-import filecmp
-
 import pytest
 
-from support.project import PLUGIN_DIR_ON_MASTER, REPO, run
-
-# What the Fuel master needs from the package, compared byte for byte.
-SHIPPED = [
-    'metadata.yaml',
-    'environment_config.yaml',
-    'deployment_tasks.yaml',
-    'components.yaml',
-    'examples/mistral_workbook.yaml',
-]
+from support.project import (PLUGIN_DIR_ON_MASTER, REPO, SHIPPED, deployment_scripts,
+                             differs_from_the_repository, run)
 
 
 def test_fpb_check_accepts_the_repository(fpb):
@@ -49,13 +39,11 @@ def test_rpm_holds_only_the_plugin_payload(built_rpm):
 @pytest.mark.parametrize('path', SHIPPED)
 def test_installed_file_is_byte_identical_to_the_repository(installed_plugin,
                                                             path):
-    assert filecmp.cmp(installed_plugin / path, REPO / path, shallow=False)
+    assert not differs_from_the_repository(installed_plugin, path)
 
 
 def test_installed_deployment_scripts_match_the_repository(installed_plugin):
-    sources = [p for p in (REPO / 'deployment_scripts').rglob('*')
-               if p.is_file()]
-    assert sources, 'the repository has no deployment scripts'
-    for source in sources:
-        path = source.relative_to(REPO)
-        assert filecmp.cmp(installed_plugin / path, source, shallow=False), path
+    scripts = deployment_scripts()
+    assert scripts, 'the repository has no deployment scripts'
+    for path in scripts:
+        assert not differs_from_the_repository(installed_plugin, path), path

@@ -2,6 +2,7 @@
 names, the GCS driver's defaults, and how to run a command in a test. Import
 it as `support.project` (pytest.ini puts tests/ on the import path)."""
 
+import filecmp
 import os
 import pathlib
 import subprocess
@@ -15,6 +16,14 @@ NODE_PYTHON = VENV_ROOT / 'py27-node'
 MITAKA_CINDER = VENV_ROOT / 'mitaka-cinder'
 PLUGIN_NAME = 'fuel-plugin-cinder-gcs'
 PLUGIN_DIR_ON_MASTER = 'var/www/nailgun/plugins/fuel-plugin-cinder-gcs-1.0'
+# What the Fuel master needs from the package, compared byte for byte.
+SHIPPED = [
+    'metadata.yaml',
+    'environment_config.yaml',
+    'deployment_tasks.yaml',
+    'components.yaml',
+    'examples/mistral_workbook.yaml',
+]
 # Defaults of Mitaka's GCS backup driver (cinder/backup/drivers/google.py);
 # the plugin's defaults must be these so that enabling the plugin changes
 # nothing the operator did not choose. Strings: Fuel text fields hold text.
@@ -50,3 +59,16 @@ def offline_pip_env(home, **extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith('PIP_')}
     env.update(PIP_CONFIG_FILE=os.devnull, HOME=str(home), **extra)
     return env
+
+
+def deployment_scripts():
+    """The repository's deployment scripts, relative to it."""
+    return [path.relative_to(REPO) for path in (REPO / 'deployment_scripts').rglob('*')
+            if path.is_file()]
+
+
+def differs_from_the_repository(installed_plugin, path):
+    """Whether the installed plugin's PATH (relative) is missing or not the
+    repository's byte for byte."""
+    installed = installed_plugin / path
+    return not installed.is_file() or not filecmp.cmp(installed, REPO / path, shallow=False)

@@ -38,11 +38,15 @@ class History:
         self.stack, self.mistral, self.volumes = stack, mistral, volumes
         self.rbd, self.cinder = rbd, cinder
         self.volume = volumes.create('rotation-source', 'alice')
-        self.ids = {}
+        self._ids = {}
         self.digest = None
 
     def __getitem__(self, name):
-        return self.ids[name]
+        return self._ids[name]
+
+    def __setitem__(self, name, backup_id):
+        """Name a backup a test made itself."""
+        self._ids[name] = backup_id
 
     def _present(self):
         return [backup for backup in self.cinder.backups() if backup['volume_id'] == self.volume]
@@ -50,7 +54,7 @@ class History:
     def existing(self):
         """The names of the volume's available backups."""
         available = {backup['id'] for backup in self._present() if backup['status'] == 'available'}
-        return {name for name, backup_id in self.ids.items() if backup_id in available}
+        return {name for name, backup_id in self._ids.items() if backup_id in available}
 
     def start_from(self, *names):
         """Leave the volume with exactly the backups NAMES: delete the others
@@ -59,17 +63,17 @@ class History:
         wanted = set(names)
         assert set(self.CHAIN) <= wanted or not set(self.CHAIN) & wanted, names
         existing = self.existing()
-        keep = {self.ids[name] for name in wanted & existing}
+        keep = {self._ids[name] for name in wanted & existing}
         if not set(self.CHAIN) <= existing:
-            keep -= {self.ids.get(name) for name in self.CHAIN}
+            keep -= {self._ids.get(name) for name in self.CHAIN}
         for backup in sorted(self._present(), key=lambda backup: backup['created_at'],
                              reverse=True):
             if backup['id'] not in keep:
                 self.volumes.delete_backup(backup['id'])
         for name in self.AGED:
-            if name in wanted and self.ids.get(name) not in keep:
+            if name in wanted and self._ids.get(name) not in keep:
                 self._make_aged(name)
-        if set(self.CHAIN) & wanted and self.ids.get('I2') not in keep:
+        if set(self.CHAIN) & wanted and self._ids.get('I2') not in keep:
             self._make_chain()
         assert self.existing() == wanted
 
@@ -87,15 +91,15 @@ class History:
                                                  else {}))
         self.stack.query('cinder', "UPDATE backups SET created_at = created_at - interval "
                          "'{} days' WHERE id = '{}'".format(AGED_DAYS, backup_id))
-        self.ids[name] = backup_id
+        self._ids[name] = backup_id
 
     def _make_chain(self):
-        self.ids['F2'] = self._workflow_backup()
+        self._ids['F2'] = self._workflow_backup()
         for name, offset in (('I1', 8), ('I2', 16)):
             self.rbd.write(self.volume, offset * 2**20, 2**20, 'rotation-' + name)
-            self.ids[name] = self._workflow_backup(incremental=True)
+            self._ids[name] = self._workflow_backup(incremental=True)
         backups = {backup['id']: backup for backup in self._present()}
-        assert [backups[self.ids[name]]['is_incremental'] for name in self.CHAIN] == [
+        assert [backups[self._ids[name]]['is_incremental'] for name in self.CHAIN] == [
             False, True, True]
         self.digest = self.rbd.sha256(self.volume)
 
@@ -169,7 +173,7 @@ def test_restore_of_the_newest_incremental_is_byte_identical(mistral, history, m
 def test_count_limit_deletes_a_whole_superseded_chain(mistral, history):
     history.start_from('H', 'F2', 'I1', 'I2')
     run = mistral.run('create_backups_workflow', dict(FAST, volumes_id_list=[history.volume]))
-    history.ids['F3'] = run.volumes[history.volume]['backup_id']
+    history['F3'] = run.volumes[history.volume]['backup_id']
     run = rotate(mistral, history, keep_last=1)
     assert run.state == 'SUCCESS', run
     # Newest first: each incremental goes before the backup it depends on.

@@ -695,21 +695,25 @@ SNAPSHOT_STILL_DELETING = ("CinderAction.volume_snapshots.delete failed: Invalid
                            "status must be available or error and must not be part of a group. "
                            "(HTTP 400)")
 BACK_UP_VOLUME = '_back_up_volume_workflow'
-# The tasks that end on Cinder's 404, and where it and any other error lead.
+# The tasks that end on Cinder's 404, where it leads, where a refused token
+# leads, and where any other error does.
 ENDED_BY_404 = {
     'wait_for_snapshot_deletion': (BACK_UP_VOLUME, 'record_snapshot_deletion',
-                                   'record_snapshot_left'),
-    'delete_busy_snapshot': (BACK_UP_VOLUME, 'record_snapshot_deletion', 'record_snapshot_left'),
+                                   'record_token_refused', 'record_snapshot_left'),
+    'delete_busy_snapshot': (BACK_UP_VOLUME, 'record_snapshot_deletion', 'record_token_refused',
+                             'record_snapshot_left'),
     'wait_for_deletion': ('_delete_backup_workflow', 'record_deletion',
-                          'record_deletion_unconfirmed'),
+                          'record_deletion_unconfirmed', 'record_deletion_unconfirmed'),
 }
 
 
 @pytest.mark.parametrize('task', sorted(ENDED_BY_404))
 @pytest.mark.parametrize('engine', sorted(GONE))
 def test_a_deletion_counts_only_once_cinder_answers_404(workbook, evaluate, task, engine):
-    workflow, gone, otherwise = ENDED_BY_404[task]
+    workflow, gone, refused, otherwise = ENDED_BY_404[task]
     assert targets(evaluate, workbook, workflow, task, 'on-error', GONE[engine]) == [gone]
+    assert targets(evaluate, workbook, workflow, task, 'on-error',
+                   TOKEN_REFUSED[engine]) == [refused]
     for error in (SNAPSHOT_STILL_DELETING, OTHER_ERROR):
         assert targets(evaluate, workbook, workflow, task, 'on-error', error) == [otherwise]
 
@@ -731,13 +735,16 @@ def test_a_snapshot_given_back_after_its_deletion_is_deleted_again(workbook, eva
     pytest.param(SNAPSHOT_STILL_DELETING, 30, True, id='still-deleting'),
     pytest.param(GONE['mitaka'], 30, False, id='gone-mitaka'),
     pytest.param(GONE['zed'], 30, False, id='gone-zed'),
+    pytest.param(TOKEN_REFUSED['mitaka'], 30, False, id='token-refused-mitaka'),
+    pytest.param(TOKEN_REFUSED['zed'], 30, False, id='token-refused-zed'),
     pytest.param(None, 601, False, id='time-budget-spent'),
 ])
 def test_a_busy_snapshot_is_deleted_again_until_cinder_answers_404(workbook, evaluate,
                                                                     state_info, seconds_in,
                                                                     again):
     """Every poll_interval within the time budget of the first deletion,
-    whatever Cinder answered, until it answers 404."""
+    whatever Cinder answered, until it answers 404 or refuses the run's
+    token."""
     task = workbook['workflows'][BACK_UP_VOLUME]['tasks']['delete_busy_snapshot']
     data = dict(workbook['workflows'][BACK_UP_VOLUME]['vars'], waiting_since=1000.0,
                 time_budget=600, poll_interval=10)
