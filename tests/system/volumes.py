@@ -52,6 +52,18 @@ class Rbd:
     def remove(image):
         rbd_io('remove', 'volumes', image)
 
+    @staticmethod
+    def watched(volume_id):
+        """Whether a client has the volume's image open (not read-only)."""
+        return int(rbd_io('watchers', 'volumes', 'volume-' + volume_id)) > 0
+
+    @staticmethod
+    def remove_from_trash(volume_id):
+        """Remove the volume's image from the RBD trash, where Cinder moves
+        an image it cannot delete: 'removed', 'busy' while a client still
+        watches it, or 'absent'."""
+        return rbd_io('trash-remove', 'volumes', 'volume-' + volume_id)
+
 
 class VolumeMaker:
     """Volumes of 1 GiB with a few MiB written, their backups and restores,

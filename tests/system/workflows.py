@@ -11,7 +11,6 @@ import email.policy
 import json
 import mailbox
 import re
-import time
 
 import pytest
 
@@ -27,7 +26,7 @@ MAIL_ENV = 'cinder_gcs_backup_mail'
 REPORT_TO = 'ops@example.com'
 SNAPSHOT_NAME = 'by_create_backups_workflow'
 TERMINAL = ('SUCCESS', 'ERROR', 'CANCELLED')
-MITAKA_TASK_LIST_ATTEMPTS = 3
+MITAKA_TASK_LIST_PATIENCE = 3
 # Fast polling for the tests; the defaults (10 s) are for real clouds.
 FAST = {'poll_interval': 1}
 # A Keystone Fernet token (the stack's provider): 'gAAAAA' and base64url.
@@ -177,17 +176,19 @@ class Mistral:
         task's spec again to list them, and while its engine ends other runs
         in the same process it once answered 400 "Parse error: unexpected
         end of statement" (test_workers_under_load, four runs ending within
-        a second; the runs themselves succeeded): read again then."""
-        path = '/executions/{}/tasks'.format(execution_id)
-        for attempt in range(MITAKA_TASK_LIST_ATTEMPTS):
+        a second; the runs themselves succeeded): read again then, for up to
+        MITAKA_TASK_LIST_PATIENCE seconds."""
+        def listed():
             try:
-                return self.call('GET', path)['tasks']
+                # In a tuple: an execution without tasks is an answer too.
+                return (self.call('GET', '/executions/{}/tasks'.format(execution_id))['tasks'],)
             except ApiError as error:
-                if not (self.engine == 'mitaka' and error.status == 400
-                        and 'Parse error' in error.body
-                        and attempt + 1 < MITAKA_TASK_LIST_ATTEMPTS):
-                    raise
-                time.sleep(1)
+                if self.engine == 'mitaka' and error.status == 400 and 'Parse error' in error.body:
+                    return None
+                raise
+        tasks, = wait_until('the task list of execution ' + execution_id, listed,
+                            MITAKA_TASK_LIST_PATIENCE)
+        return tasks
 
     def task(self, execution_id, name):
         """The task execution NAME of an execution (the last one if repeated)."""
@@ -279,6 +280,14 @@ class Cinder:
         volume = self.volume(volume_id)
         return 'volume {} ({}), project {}, {} GiB'.format(
             volume['name'], volume_id, volume['os-vol-tenant-attr:tenant_id'], volume['size'])
+
+    def temporary_volumes_of(self, volume_id):
+        """The volumes cinder-volume made for backing VOLUME_ID up: the clone
+        of the snapshot a backup reads ('backup-vol-' and the volume's ID on
+        Mitaka and Zed alike)."""
+        return [volume for volume in self.api.cinder_list('/volumes/detail', 'volumes',
+                                                          all_tenants=1)
+                if volume['name'] == 'backup-vol-' + volume_id]
 
     def snapshots_named(self, name):
         return [snapshot for snapshot in self.api.cinder_list(
