@@ -10,8 +10,8 @@ import yaml
 
 import plugin_deployment
 from support.fuel_nodes import ADVANCED, PROJECT_ID, one_line
-from support.project import (MITAKA_CINDER, NODE_PYTHON, PLUGIN_DIR_ON_MASTER, REPO, SHIPPED,
-                             VENV_ROOT, deployment_scripts, differs_from_the_repository, run)
+from support.project import (MITAKA_CINDER, NODE_PYTHON, PLUGIN_DIR_ON_MASTER, REPO,
+                             VENV_ROOT, run, stale_files)
 
 
 @pytest.fixture(scope='session')
@@ -91,8 +91,7 @@ def fuel_master(built_rpm, tmp_path_factory):
          '--dbpath', str(root / 'rpmdb'), str(built_rpm)])
     if os.environ.get('CINDER_GCS_RPM'):
         # Built before the tests ran, maybe before the last change.
-        stale = [str(path) for path in SHIPPED + deployment_scripts()
-                 if differs_from_the_repository(root / PLUGIN_DIR_ON_MASTER, path)]
+        stale = stale_files(root / PLUGIN_DIR_ON_MASTER)
         if stale:
             pytest.fail('{} is older than the repository (not the same: {}): rebuild it with '
                         'OUTPUT_DIR={} tools/build.sh'.format(

@@ -1,10 +1,12 @@
 """The plugin package: fuel-plugin-builder accepts it and builds the RPM an
 operator installs on the Fuel master with `fuel plugins --install`."""
 
+import shutil
+
 import pytest
 
 from support.project import (PLUGIN_DIR_ON_MASTER, REPO, SHIPPED, deployment_scripts,
-                             differs_from_the_repository, run)
+                             differs_from_the_repository, run, stale_files)
 
 
 def test_fpb_check_accepts_the_repository(fpb):
@@ -47,3 +49,18 @@ def test_installed_deployment_scripts_match_the_repository(installed_plugin):
     assert scripts, 'the repository has no deployment scripts'
     for path in scripts:
         assert not differs_from_the_repository(installed_plugin, path), path
+
+
+def test_a_plugin_older_than_the_repository_is_told_apart(installed_plugin, tmp_path):
+    """What the guard on CINDER_GCS_RPM (tests/conftest.py, fuel_master)
+    reads: a system-test run given an RPM built before the last change
+    fails and names the files that changed (the guard itself is not run
+    here: that would take a second, stale RPM)."""
+    older = tmp_path / 'plugin'
+    shutil.copytree(installed_plugin, older, symlinks=True)
+    assert stale_files(older) == []
+    workbook = older / 'examples' / 'mistral_workbook.yaml'
+    workbook.write_text(workbook.read_text() + '# changed after the build\n')
+    script = sorted(deployment_scripts())[0]
+    (older / script).unlink()
+    assert stale_files(older) == ['examples/mistral_workbook.yaml', str(script)]

@@ -72,3 +72,11 @@ def differs_from_the_repository(installed_plugin, path):
     repository's byte for byte."""
     installed = installed_plugin / path
     return not installed.is_file() or not filecmp.cmp(installed, REPO / path, shallow=False)
+
+
+def stale_files(installed_plugin):
+    """The shipped files and deployment scripts (relative) that the
+    installed plugin lacks or holds in another version than the
+    repository's: an RPM built before the last change."""
+    return [str(path) for path in SHIPPED + deployment_scripts()
+            if differs_from_the_repository(installed_plugin, path)]
