@@ -1,7 +1,6 @@
 """Fixtures shared by every test: the repository, its tools, the built RPM
 and the Python 2.7 of a Fuel 9 node."""
 
-import json
 import os
 import pathlib
 
@@ -9,7 +8,7 @@ import pytest
 import yaml
 
 import plugin_deployment
-from support.fuel_nodes import ADVANCED, PROJECT_ID, one_line
+from support.fuel_nodes import ADVANCED, PROJECT_ID
 from support.project import (MITAKA_CINDER, NODE_PYTHON, PLUGIN_DIR_ON_MASTER, REPO,
                              VENV_ROOT, run, stale_files)
 
@@ -49,13 +48,12 @@ def plugin_settings(env_config):
 @pytest.fixture(scope='session')
 def default_settings(plugin_settings, service_account_key):
     """The settings as Fuel passes them when the operator filled in the
-    three required fields and left the defaults: the key as the browser's
-    password field sends it, on one line."""
+    three required fields and left the defaults: the key file in base64."""
     settings = {name: attr['value'] for name, attr in plugin_settings.items()}
     settings.update({
         'backup_gcs_project_id': PROJECT_ID,
         'backup_gcs_bucket': 'acme-cinder-backups',
-        'gcs_service_account_key': one_line(service_account_key),
+        'gcs_service_account_key': plugin_deployment.entered_key(service_account_key),
     })
     return settings
 
@@ -107,9 +105,9 @@ def installed_plugin(fuel_master):
 
 @pytest.fixture(scope='session')
 def service_account_key():
-    """A service-account key as the Google Cloud console hands it out:
+    """A service-account key file as the Google Cloud console hands it out:
     pretty-printed JSON, with a real throwaway RSA key."""
-    return json.dumps(plugin_deployment.service_account_key(PROJECT_ID), indent=2) + '\n'
+    return plugin_deployment.key_file_text(PROJECT_ID)
 
 
 def _tool_environment(venv, executable):

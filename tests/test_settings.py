@@ -1,8 +1,9 @@
 """The plugin's settings as the Fuel UI shows and checks them
 (environment_config.yaml): structure checks fpb does not do."""
 
-import json
+import base64
 import re
+import subprocess
 
 import pytest
 
@@ -138,16 +139,38 @@ def password_field_value(pasted):
     return pasted.replace('\r', '').replace('\n', '')
 
 
-def test_pasted_json_key_stays_valid_json(service_account_key,
-                                          plugin_settings):
-    """The console's key file is multi-line, and its private key holds line
-    breaks; the password field removes the file's own line breaks, but the
-    key's are written as \\n escapes inside the JSON string, so they survive
-    and the document still parses to the same key."""
-    assert '\n' in service_account_key.strip()
-    value = password_field_value(service_account_key)
-    assert '\n' not in value
-    assert json.loads(value) == json.loads(service_account_key)
-    assert json.loads(value)['private_key'].count('\n') > 10
+def test_key_pasted_in_base64_is_the_key_file(service_account_key, plugin_settings):
+    """The guide's command (`base64 -w0`) and plain `base64`, whose lines of
+    76 the password field joins, give the same value; it passes the UI's
+    regex and decodes to the file byte for byte. The JSON itself does not
+    pass: Fuel 9.0 and 9.1 cannot save it (Nailgun formats it with
+    str.format)."""
+    base64_w0 = subprocess.run(['base64', '-w0'], input=service_account_key.encode(),
+                               capture_output=True, check=True).stdout.decode()
+    wrapped = subprocess.run(['base64'], input=service_account_key.encode(),
+                             capture_output=True, check=True).stdout.decode()
+    assert '\n' in wrapped.strip()
+    assert password_field_value(wrapped) == base64_w0
+    assert base64.b64decode(base64_w0) == service_account_key.encode()
     regex = plugin_settings['gcs_service_account_key']['regex']['source']
-    assert re.search(regex, value)
+    assert re.search(regex, base64_w0)
+    for pasted in (service_account_key, password_field_value(service_account_key)):
+        assert not re.search(regex, pasted)
+
+
+def test_no_label_or_description_holds_a_brace(env_config):
+    """Nailgun formats every string of a plugin's settings but the regexes
+    (str.format): a brace there would fail the save on Fuel 9.0 and 9.1."""
+    def strings(node, path):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key != 'regex':
+                    yield from strings(value, path + [key])
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                yield from strings(value, path + [index])
+        elif isinstance(node, str):
+            yield path, node
+    found = list(strings(env_config['attributes'], []))
+    assert len(found) > 40
+    assert [path for path, text in found if '{' in text or '}' in text] == []

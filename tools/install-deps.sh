@@ -4,7 +4,8 @@
 #   tools/install-deps.sh [test]  that, plus Puppet, the docs toolchain, the
 #                                 workbook parsers, the Python 2.7
 #                                 environments (Fuel 9's side, the released
-#                                 fuel-plugin-builder) and the system-test stack
+#                                 fuel-plugin-builder, the Fuel 9 masters) and
+#                                 the system-test stack
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -63,6 +64,7 @@ fi
 "$TOP/tools/install-mistral-parsers.sh"
 "$TOP/tools/install-py27.sh"
 "$TOP/tools/install-fpb-py27.sh"
+"$TOP/tools/install-fuel-master.sh"
 "$TOP/tools/fetch-storage-discovery.sh"
 "$TOP/tools/install-stack.sh"
 "$TOP/tools/install-docs.sh"

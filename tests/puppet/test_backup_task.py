@@ -3,15 +3,17 @@ Puppet 7 with Debian's puppet-cinder, on both kinds of node that run
 cinder-backup in Fuel 9."""
 
 import configparser
-import json
 import stat
 
 import pytest
 
 from support.fuel_nodes import (EXPECTED_ADVANCED, EXPECTED_DEFAULT, KEY_FILE, NODES, astute,
                                 fuel_cinder_conf)
+from support.keys import assert_no_key_material
 from support.project import PLUGIN_NAME
 from support.puppet_sandbox import Sandbox
+
+from .bad_settings import KEY, key_text, setting, with_key, with_key_file
 
 MANIFEST = 'cinder_gcs_backup.pp'
 CINDER_CONF = '/etc/cinder/cinder.conf'
@@ -53,16 +55,11 @@ def test_backup_driver_follows_the_hiera_override(sandbox, default_settings):
     assert cinder_conf_defaults(sandbox)['backup_driver'] == zed
 
 
-@pytest.mark.parametrize('key_format', ['one line as the browser sends it',
-                                        'indented as downloaded'])
-def test_key_file_is_the_entered_key_readable_by_cinder_only(
-        sandbox, default_settings, service_account_key, key_format):
-    entered = (default_settings['gcs_service_account_key']
-               if key_format.startswith('one line') else service_account_key)
-    settings = dict(default_settings, gcs_service_account_key=entered)
-    apply_ok(sandbox, astute('lvm-cinder', settings, **NO_LIBRARIES))
+def test_key_file_is_the_downloaded_key_readable_by_cinder_only(
+        sandbox, default_settings, service_account_key):
+    apply_ok(sandbox, astute('lvm-cinder', default_settings, **NO_LIBRARIES))
     key_file = sandbox.path(KEY_FILE)
-    assert json.loads(key_file.read_text()) == json.loads(service_account_key)
+    assert key_file.read_bytes() == service_account_key.encode('utf-8')
     info = key_file.stat()
     assert stat.S_IMODE(info.st_mode) == 0o600
     assert (info.st_uid, info.st_gid) == (sandbox.cinder_uid, sandbox.cinder_gid)
@@ -79,10 +76,7 @@ def test_second_apply_changes_nothing_and_restarts_nothing(sandbox, node,
     assert not second.restarted('cinder-backup')
 
 
-def rotate_key(settings):
-    key = json.loads(settings['gcs_service_account_key'])
-    key['private_key_id'] = 'ffffffffffffffffffffffffffffffffffffffff'
-    return dict(settings, gcs_service_account_key=json.dumps(key))
+rotate_key = with_key(private_key_id='ffffffffffffffffffffffffffffffffffffffff')
 
 
 @pytest.mark.parametrize('change, expected_changes', [
@@ -112,12 +106,12 @@ def test_unmanaged_service_is_never_restarted(sandbox, default_settings):
     assert 'Service[cinder-backup]' not in result.resources()
 
 
-from .bad_settings import KEY, assert_no_key_material, key_text, setting, with_key  # noqa: E402
-
 # End to end through Puppet: the cases the issue names, and the key's
 # traps. tests/puppet/test_settings_validation.py checks every rule.
 BAD_INPUTS = [
-    pytest.param(lambda s: dict(s, **{KEY: key_text(s).replace('"type"', 'type', 1)}), KEY,
+    pytest.param(lambda s: dict(s, **{KEY: key_text(s)}), KEY,
+                 id='key pasted as the JSON file, not in base64'),
+    pytest.param(with_key_file(lambda text: text.replace('"type"', 'type', 1)), KEY,
                  id='key is malformed JSON (the parser would quote the key)'),
     pytest.param(with_key(type='authorized_user'), KEY, id='key of a user, not a service account'),
     pytest.param(with_key(private_key=None), KEY, id='key without private_key'),

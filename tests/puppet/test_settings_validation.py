@@ -12,12 +12,20 @@ import pytest
 
 from support.puppet_checks import run_checks
 
-from .bad_settings import KEY, key_text, setting, with_key
+from plugin_deployment import entered_key
+
+from .bad_settings import KEY, key_text, setting, with_key, with_key_file
 
 
 def as_pkcs1_header(settings):
     pem = json.loads(key_text(settings))['private_key']
     return with_key(private_key=pem.replace('PRIVATE KEY', 'RSA PRIVATE KEY'))(settings)
+
+
+def wrapped_base64(settings):
+    """The key as `base64` prints it without -w0: lines of 76."""
+    entered = settings[KEY]
+    return dict(settings, **{KEY: '\n'.join(entered[i:i + 76] for i in range(0, len(entered), 76))})
 
 
 GOOD = [
@@ -39,17 +47,32 @@ GOOD = [
     pytest.param(setting('backup_gcs_enable_progress_timer', False), id='timer off'),
     pytest.param(setting('backup_gcs_enable_progress_timer', 'false'),
                  id='timer as the string Puppet 3 may pass'),
-    pytest.param(lambda s: dict(s, **{KEY: json.dumps(json.loads(key_text(s)), indent=4)}),
-                 id='key with line breaks'),
+    pytest.param(with_key_file(lambda text: json.dumps(json.loads(text))),
+                 id='key file on one line'),
+    pytest.param(with_key_file(lambda text: text.replace('\n', '\r\n')),
+                 id='key file with Windows line breaks'),
     pytest.param(as_pkcs1_header, id='key headed BEGIN RSA PRIVATE KEY (PKCS#1)'),
 ]
 
 BAD = [
     pytest.param(setting(KEY, ''), KEY, id='no key entered'),
     pytest.param(setting(KEY, None), KEY, id='key missing from Hiera'),
-    pytest.param(lambda s: dict(s, **{KEY: key_text(s)[:-1]}), KEY, id='key cut short'),
-    pytest.param(lambda s: dict(s, **{KEY: '[' + key_text(s) + ']'}), KEY,
-                 id='key is a JSON list'),
+    pytest.param(lambda s: dict(s, **{KEY: key_text(s)}), KEY,
+                 id='key pasted as the JSON file, not in base64'),
+    pytest.param(wrapped_base64, KEY, id='key in base64 with line breaks'),
+    pytest.param(lambda s: dict(s, **{KEY: s[KEY] + '\n'}), KEY,
+                 id='key in base64 ending in a line break'),
+    pytest.param(lambda s: dict(s, **{KEY: s[KEY][:100] + ' ' + s[KEY][100:]}), KEY,
+                 id='key in base64 with a space inside'),
+    pytest.param(lambda s: dict(s, **{KEY: s[KEY].rstrip('=')}), KEY,
+                 id='key in base64 without its padding'),
+    pytest.param(lambda s: dict(s, **{KEY: s[KEY][:-8]}), KEY, id='key cut short'),
+    pytest.param(with_key_file(lambda text: '[' + text + ']'), KEY,
+                 id='base64 of a JSON list'),
+    pytest.param(lambda s: dict(s, **{KEY: entered_key('{"type": "service_account",')}), KEY,
+                 id='base64 of malformed JSON'),
+    pytest.param(with_key_file(lambda text: json.loads(text)['private_key']), KEY,
+                 id='base64 of the PEM key alone'),
     pytest.param(with_key(type=None), KEY, id='key without type'),
     pytest.param(with_key(project_id=None), KEY, id='key without project_id'),
     pytest.param(with_key(private_key_id=''), KEY, id='key with an empty private_key_id'),
@@ -104,6 +127,10 @@ BAD = [
                  id='user agent starting with a space'),
     pytest.param(setting('backup_gcs_user_agent', 'x' * 256), 'backup_gcs_user_agent',
                  id='user agent of 256 characters'),
+    pytest.param(setting('backup_gcs_user_agent', 'cinder-{cluster.id}'), 'backup_gcs_user_agent',
+                 id='user agent with braces (Nailgun would format them)'),
+    pytest.param(setting('backup_gcs_storage_class', 'NEARLINE\n'), 'backup_gcs_storage_class',
+                 id='storage class ending in a line break'),
     pytest.param(setting('backup_gcs_enable_progress_timer', 'yes'),
                  'backup_gcs_enable_progress_timer', id='timer not a boolean'),
 ]

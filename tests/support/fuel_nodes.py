@@ -5,9 +5,10 @@ tasks leave there, and the cinder.conf options the plugin's task writes
 from the default and the advanced settings."""
 
 import copy
-import json
 
-from support.project import DRIVER_DEFAULTS, PLUGIN_NAME
+import yaml
+
+from support.project import DRIVER_DEFAULTS, PLUGIN_NAME, REPO
 
 KEY_FILE = '/var/lib/cinder/gcs-credentials.json'
 PROJECT_ID = 'cinder-backups-test'
@@ -18,7 +19,7 @@ NODES = {
     'ceph-controller': {
         'astute': {
             'uid': '1', 'fqdn': 'node-1.test.domain.local',
-            'role': 'primary-controller', 'roles': ['primary-controller'],
+            'roles': ['primary-controller'],
             'storage': {'volumes_ceph': True, 'volumes_lvm': False,
                         'images_ceph': True, 'objects_ceph': True,
                         'ephemeral_ceph': False},
@@ -34,7 +35,7 @@ NODES = {
     'lvm-cinder': {
         'astute': {
             'uid': '2', 'fqdn': 'node-2.test.domain.local',
-            'role': 'cinder', 'roles': ['cinder'],
+            'roles': ['cinder'],
             'storage': {'volumes_ceph': False, 'volumes_lvm': True,
                         'images_ceph': False, 'objects_ceph': False,
                         'ephemeral_ceph': False},
@@ -64,18 +65,22 @@ ADVANCED = {
 }
 
 
-def one_line(key_text):
-    """The key as the browser's password field sends it: no line breaks."""
-    return json.dumps(json.loads(key_text))
+def plugin_metadata():
+    """The metadata Nailgun adds to the plugin's settings for a node (tests/
+    fuel_master/test_serialization.py holds this to Fuel 9's): its own
+    (environment_config.yaml), the package's title and hot-plug flag, and
+    Nailgun's bookkeeping."""
+    package = yaml.safe_load((REPO / 'metadata.yaml').read_text())
+    own = yaml.safe_load((REPO / 'environment_config.yaml').read_text())['attributes']['metadata']
+    return dict(own, **{'class': 'plugin', 'enabled': True, 'label': package['title'],
+                        'hot_pluggable': package['is_hotpluggable'], 'toggleable': True,
+                        'plugin_id': 1, 'plugin_version': package['version'], 'weight': 70})
 
 
 def astute(node, settings, **overrides):
     """Hiera data of a node with the plugin enabled and these settings."""
     data = copy.deepcopy(NODES[node]['astute'])
-    data[PLUGIN_NAME] = dict(
-        settings, metadata={'enabled': True, 'plugin_id': 1,
-                            'plugin_version': '1.0.0', 'label': 'Cinder backups in GCS',
-                            'weight': 70, 'toggleable': True, 'group': 'storage'})
+    data[PLUGIN_NAME] = dict(settings, metadata=plugin_metadata())
     data.update(overrides)
     return data
 

@@ -22,6 +22,10 @@ SHIPPED = [
     'environment_config.yaml',
     'deployment_tasks.yaml',
     'components.yaml',
+    'tasks.yaml',
+    'network_roles.yaml',
+    'node_roles.yaml',
+    'volumes.yaml',
     'examples/mistral_workbook.yaml',
 ]
 # Defaults of Mitaka's GCS backup driver (cinder/backup/drivers/google.py);

@@ -16,8 +16,9 @@ require 'json'
 require ARGV[0]
 checks = PuppetX::CinderGcs::Settings
 input = JSON.parse(STDIN.read)
-messages = input['cases'].map do |settings|
+messages = input['cases'].zip(input['storages']).map do |settings, storage|
   begin
+    checks.check_volume_backend(storage) if storage
     checks.check(settings)
     nil
   rescue Puppet::ParseError => e
@@ -30,10 +31,13 @@ puts JSON.generate('messages' => messages, 'patterns' => patterns,
 """
 
 
-def run_checks(cases):
+def run_checks(cases, storages=None):
     """{'messages': the check's message for each case of CASES (None when it
-    passed), 'patterns': each PATTERNS regex's source, 'storage_classes'}."""
+    passed), 'patterns': each PATTERNS regex's source, 'storage_classes'}.
+    STORAGES, one per case: Fuel's storage settings the check task checks
+    first (None: not checked, as in the backup task)."""
+    storages = storages or [None] * len(cases)
     result = subprocess.run(['ruby', '-e', RUNNER, str(CHECKS)],
-                            input=json.dumps({'cases': cases}), capture_output=True,
-                            text=True, check=True)
+                            input=json.dumps({'cases': cases, 'storages': storages}),
+                            capture_output=True, text=True, check=True)
     return json.loads(result.stdout)

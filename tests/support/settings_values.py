@@ -1,11 +1,26 @@
 """Values an operator might type into each setting that has a regex in the
-Fuel UI, good and bad, each with an id that says why. The UI's regexes
-(tests/test_settings_regex.py) and the deploy-time checks
-(tests/puppet/test_settings_agree.py) are both held to these rows.
+Fuel UI, good and bad, each with an id that says why. The Fuel UI, Nailgun
+and the deploy-time checks are held to these rows
+(tests/test_settings_judges.py), and real Nailgun to the bad ones
+(tests/fuel_master/test_settings.py).
 
-Values ending in a line break are left out on purpose: there Python's `$`
-and JavaScript's `$` differ, and a text field cannot hold one.
+Every table also refuses its first good value followed by a line break: a
+text field cannot hold one, but `fuel settings --upload` and the API can,
+and Python's `$` matches before it.
 """
+
+import base64
+import json
+
+# Key files as the Google Cloud console and an editor may leave them; the
+# rows take them in base64, as entered. Any JSON object passes the UI; the
+# deploy-time check reads the key's fields (tests/puppet/).
+KEY_FILE = json.dumps({'type': 'service_account', 'project_id': 'p',
+                       'private_key': '-----BEGIN PRIVATE KEY-----\nMIIE\n'}, indent=2) + '\n'
+
+
+def in_base64(text):
+    return base64.b64encode(text.encode()).decode()
 
 
 def long_dotted_bucket(total):
@@ -47,16 +62,21 @@ TABLES = {
          ('dotted-223-chars', long_dotted_bucket(223)),
          ('empty', ''), ('space', 'back ups')]),
     'gcs_service_account_key': (
-        [('one-line', '{"type": "service_account", "private_key": "k"}'),
-         ('pretty', '{\n  "type": "service_account",\n  "project_id": "p"\n}'),
-         ('browser-stripped', '{  "type": "service_account",  "a": "b"}'),
-         ('space-before-colon', '{"type" : "service_account"}'),
-         ('surrounding-spaces', '  {"type":"service_account"}  ')],
-        [('empty', ''), ('not-json', 'not json'),
-         ('user-credentials', '{"type": "authorized_user"}'),
-         ('pem-only', '-----BEGIN PRIVATE KEY-----abc'),
-         ('json-array', '["service_account"]'),
-         ('unclosed', '{"type": "service_account"')]),
+        [('as-downloaded', in_base64(KEY_FILE)),
+         ('one-line-file', in_base64(json.dumps(json.loads(KEY_FILE)))),
+         ('windows-line-breaks', in_base64(KEY_FILE.replace('\n', '\r\n'))),
+         ('no-final-line-break', in_base64(KEY_FILE.rstrip('\n'))),
+         ('padding-one', in_base64('{"a": "bc"}')),
+         ('padding-none', in_base64('{"a": "b"}'))],
+        [('empty', ''), ('the-json-itself', KEY_FILE),
+         ('the-json-on-one-line', json.dumps(json.loads(KEY_FILE))),
+         ('wrapped-base64', '\n'.join(in_base64(KEY_FILE)[i:i + 76]
+                                      for i in range(0, len(in_base64(KEY_FILE)), 76))),
+         ('inner-space', in_base64(KEY_FILE)[:8] + ' ' + in_base64(KEY_FILE)[8:]),
+         ('missing-padding', in_base64('{"a": "bc"}').rstrip('=')),
+         ('cut-short', in_base64(KEY_FILE)[:-1]),
+         ('base64-of-pem', in_base64('-----BEGIN PRIVATE KEY-----\nMIIE\n')),
+         ('url-safe', in_base64('{"a": "?>"}').replace('+', '-'))]),
     'backup_gcs_bucket_location': (
         [('us', 'US'), ('eu', 'EU'), ('asia', 'ASIA'), ('dual-region', 'NAM4'),
          ('region', 'europe-west1'), ('long-region', 'northamerica-northeast1'),
@@ -64,6 +84,13 @@ TABLES = {
         [('empty', ''), ('space', 'us central1'), ('no-number', 'us-central'),
          ('underscore', 'us_central1'), ('leading-hyphen', '-us'),
          ('hyphenated-number', 'europe-west-1'), ('zone', 'us-central1-a')]),
+    'backup_gcs_storage_class': (
+        [('standard', 'STANDARD'), ('nearline', 'NEARLINE'), ('coldline', 'COLDLINE'),
+         ('archive', 'ARCHIVE'), ('multi-regional', 'MULTI_REGIONAL'),
+         ('regional', 'REGIONAL'), ('dra', 'DURABLE_REDUCED_AVAILABILITY')],
+        [('empty', ''), ('unknown', 'GLACIER'), ('lowercase', 'nearline'),
+         ('two-classes', 'STANDARD,NEARLINE'), ('prefix-only', 'NEAR'),
+         ('with-space', 'NEARLINE ')]),
     'backup_gcs_object_size': (SIZE_GOOD, SIZE_BAD),
     'backup_gcs_block_size': (SIZE_GOOD, SIZE_BAD),
     'backup_gcs_reader_chunk_size': (SIZE_GOOD, SIZE_BAD),
@@ -89,5 +116,8 @@ TABLES = {
          ('one-char', 'x'), ('255-chars', 'a' * 255), ('inner-space', 'a b')],
         [('empty', ''), ('leading-space', ' cinder'), ('tab', 'a\tb'),
          ('non-ascii', 'ünicode'), ('256-chars', 'a' * 256),
-         ('inner-line-break', 'a\nb')]),
+         ('inner-line-break', 'a\nb'), ('format-field', 'cinder-{cluster.id}'),
+         ('opening-brace', 'a{b'), ('closing-brace', 'a}b')]),
 }
+TABLES = {name: (good, bad + [('trailing-line-break', good[0][1] + '\n')])
+          for name, (good, bad) in TABLES.items()}

@@ -17,8 +17,8 @@ import urllib.request
 import pytest
 
 import stack as stack_module
-import supervision
 from support.project import REPO, run
+from support.services import run_group
 
 from .api import Session
 from .cli import Operator
@@ -31,23 +31,7 @@ STACK_DIR = pathlib.Path(os.environ.get('SYSTEM_TEST_STACK_DIR',
 
 @pytest.fixture(scope='package')
 def stack(request):
-    running = stack_module.Stack(STACK_DIR)
-    # Ctrl-C and SIGTERM alike unwind through pytest's teardown, which stops it.
-    supervision.interrupt_on_sigterm()
-    # The stack's one line per stage shows while it starts and stops, not
-    # only when a test fails.
-    capture = request.config.pluginmanager.getplugin('capturemanager')
-    try:
-        with capture.global_and_fixture_disabled():
-            running.start()
-    except supervision.StackError as error:
-        pytest.exit('the system-test stack did not start: {}\nlogs: {}'.format(
-            error, running.logs), returncode=pytest.ExitCode.TESTS_FAILED)
-    yield running
-    with capture.global_and_fixture_disabled():
-        running.stop()
-    if request.session.testsfailed:
-        print('\nsystem tests failed: the services\' logs are in {}'.format(running.logs))
+    yield from run_group(request, stack_module.Stack(STACK_DIR), 'the system-test stack')
 
 
 @pytest.fixture(scope='session')

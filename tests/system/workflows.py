@@ -15,6 +15,7 @@ import re
 import pytest
 
 import stack as stack_module
+from plugin_deployment import key_file_of
 from support.polling import wait_until
 from support.project import REPO
 
@@ -380,7 +381,7 @@ class Mail:
 def secrets_of(stack):
     """The secrets no execution, output or mail may show: the SMTP password
     and the service-account key (its private key body and key ID)."""
-    key = json.loads(stack.settings['gcs_service_account_key'])
+    key = json.loads(key_file_of(stack.settings['gcs_service_account_key']))
     key_lines = [line for line in key['private_key'].splitlines()
                  if line and not line.startswith('-----')]
     return {'SMTP password': stack.passwords['smtp'],

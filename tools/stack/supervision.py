@@ -1,6 +1,9 @@
-"""Process supervision for the system-test stack: each long-running service a
-mirakuru executor, started without waiting (the stack starts its services in
-parallel) and then waited for until its readiness check passes.
+"""Process supervision for the service groups of the tests (the system-test
+stack, the Fuel 9 masters): each long-running service a mirakuru executor,
+started without waiting (a group starts its services in parallel) and then
+waited for until its readiness check passes; a ServiceGroup holds a group's
+services, set-up commands, logs and private mounts, and PostgreSQL, which
+both groups run.
 
 A service is stopped by mirakuru: its process group, then every process
 carrying its executor's tag (cinder-api and cinder-volume fork children that
@@ -10,6 +13,7 @@ namespace (kill_leftovers_in_namespace).
 
 import os
 import pathlib
+import shutil
 import signal
 import socket
 import subprocess
@@ -23,6 +27,11 @@ from mirakuru.exceptions import ProcessFinishedWithError
 
 # From launch to ready: the whole stack is ready in about 50 s here.
 START_TIMEOUT = 120
+PG_BIN = pathlib.Path('/usr/lib/postgresql/15/bin')
+# PostgreSQL runs as postgres: its data and socket live here, a tmpfs of the
+# group's private mount namespace, never under the group's root (which may be
+# inside a directory only root can enter, such as /root).
+PG_DIR = pathlib.Path('/var/lib/postgresql')
 # From SIGTERM to SIGKILL.
 STOP_TIMEOUT = 30
 READY_POLL_S = 0.2
@@ -165,3 +174,126 @@ class Service(SimpleExecutor):
             pass  # an exit status on SIGTERM does not matter: it is gone
         finally:
             self._log_file.close()
+
+
+class ServiceGroup:
+    """Services started together, their state and logs under ROOT (the logs
+    in ROOT/logs stay after a stop, for post-mortems), inside a private
+    mount namespace (tools/stack/in-namespace.sh) where tmpfs mounts keep
+    the system directories they write private."""
+
+    def __init__(self, root):
+        self.root = pathlib.Path(root).resolve()
+        self.logs = self.root / 'logs'
+        self.services = []
+        self.mounted = []
+        self.began = None
+        self.postgres_port = None
+
+    def path(self, *parts):
+        return self.root.joinpath(*parts)
+
+    def check_namespace(self, what):
+        if os.environ.get('STACK_MOUNT_NAMESPACE') != os.readlink('/proc/self/ns/mnt'):
+            raise StackError(
+                '{} must run in a private mount namespace: run it through '
+                'tools/stack/in-namespace.sh, as the Makefile does'.format(what))
+
+    def mount_private(self, path, owner='root', source='tmpfs', options='mode=0755'):
+        """A tmpfs (or another file system) over PATH, unmounted at the stop."""
+        os.makedirs(path, exist_ok=True)
+        subprocess.run(['mount', '-t', source, '-o', options, source, str(path)], check=True)
+        self.mounted.append(str(path))
+        shutil.chown(path, owner, owner)
+
+    def set_up(self, name, cmd, input=None, env=None, user=None, cwd=None):
+        """Run a one-shot set-up command, its output appended to logs/NAME.log.
+        Another user's command runs in /, which that user can always enter."""
+        with open(self.logs / (name + '.log'), 'ab') as log:
+            result = subprocess.run(
+                [str(c) for c in cmd], input=input, stdout=log, stderr=subprocess.STDOUT,
+                env=dict(os.environ, **(env or {})), user=user, timeout=START_TIMEOUT,
+                cwd='/' if user else cwd)
+        if result.returncode:
+            raise StackError('{} failed (exit {}): {}\n--- last lines of {} ---\n{}'.format(
+                name, result.returncode, ' '.join(map(str, cmd)),
+                self.logs / (name + '.log'), tail(self.logs / (name + '.log'))))
+
+    def launch(self, name, cmd, ready, env=None, user=None, cwd=None):
+        service = Service(name, [str(c) for c in cmd], ready, self.logs / (name + '.log'),
+                          envvars=env, cwd=cwd, popen_kwargs={'user': user} if user else None)
+        self.services.append(service)
+        return service.launch()
+
+    def wait(self, *services):
+        for service in services:
+            try:
+                service.wait_ready()
+            except StackError as error:
+                raise StackError('{} did not start: {}\n--- last lines of {} ---\n{}'.format(
+                    service.name, error, service.log, tail(service.log))) from None
+            progress('{} is up ({:.0f} s)'.format(service.name, time.monotonic() - self.began))
+
+    def stop_service(self, service):
+        progress('stopping {}'.format(service.name))
+        service.stop()
+        self.services.remove(service)
+
+    def stop(self):
+        pids = sorted({pid for service in self.services for pid in service.pids()})
+        for service in reversed(list(self.services)):
+            self.stop_service(service)
+        kill_leftovers_in_namespace()
+        alive = [pid for pid in pids if psutil.pid_exists(pid)
+                 and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+        if alive:
+            progress('still running after the stop: PIDs {}'.format(alive))
+        else:
+            progress('stopped: {} processes ended'.format(len(pids)))
+        for path in reversed(self.mounted):
+            subprocess.run(['umount', path], check=False)
+        self.mounted = []
+
+    def memory_report(self):
+        """Resident memory of each service and in total (MiB)."""
+        sizes = {service.name: resident_memory(service.pids()) for service in self.services}
+        total = sum(sizes.values()) // 2**20
+        parts = ', '.join('{} {}'.format(name, rss // 2**20)
+                          for name, rss in sorted(sizes.items(), key=lambda i: -i[1]))
+        return '{} MiB ({})'.format(total, parts)
+
+    # ------------------------------------------------------------ PostgreSQL
+    def launch_postgres(self, port):
+        """Debian's PostgreSQL 15 on 127.0.0.1:PORT, in PG_DIR (mounted
+        private here): passwords over TCP, trust on its socket."""
+        self.postgres_port = port
+        self.mount_private(PG_DIR, 'postgres')
+        (PG_DIR / 'run').mkdir()
+        shutil.chown(PG_DIR / 'run', 'postgres', 'postgres')
+        self.set_up('postgres-initdb', [PG_BIN / 'initdb', '--no-sync', '-U', 'postgres',
+                                     '--auth-local=trust', '--auth-host=scram-sha-256',
+                                     '-D', PG_DIR / 'data'], user='postgres')
+        return self.launch('postgres', [
+            PG_BIN / 'postgres', '-D', PG_DIR / 'data', '-k', PG_DIR / 'run',
+            '-c', 'listen_addresses=127.0.0.1', '-p', port,
+            # A throwaway database: durability costs only time here.
+            '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+            lambda: port_open(port), user='postgres', cwd='/')
+
+    def psql(self, sql):
+        self.set_up('psql', ['psql', '-v', 'ON_ERROR_STOP=1', '-q', '-h', PG_DIR / 'run',
+                          '-p', self.postgres_port, '-U', 'postgres', '-f', '-'],
+                 input=sql.encode(), user='postgres')
+
+    def create_databases(self, password, *names):
+        """A database per name, owned by a role of the same name."""
+        self.psql(''.join(
+            "CREATE ROLE {0} LOGIN PASSWORD '{1}';\nCREATE DATABASE {0} OWNER {0};\n".format(
+                name, password) for name in names))
+
+    def query(self, database, sql):
+        """One value from a service's database, as text."""
+        return subprocess.run(
+            ['psql', '-At', '-h', str(PG_DIR / 'run'), '-p', str(self.postgres_port),
+             '-U', 'postgres', '-d', database, '-c', sql], capture_output=True, text=True,
+            user='postgres', cwd='/').stdout.strip()

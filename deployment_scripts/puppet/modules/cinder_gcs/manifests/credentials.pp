@@ -2,14 +2,15 @@
 #
 # Writes the service account key, readable by the cinder user only.
 #
-# The content is the operator's text as entered (it was checked to be a
-# service account key): never shown in diffs (show_diff), and never copied
-# into Puppet's file bucket (backup), where it would outlive a key rotation.
+# The content is the key file the operator downloaded, byte for byte,
+# decoded from the base64 entered (checked to be a service account key):
+# never shown in diffs (show_diff), and never copied into Puppet's file
+# bucket (backup), where it would outlive a key rotation.
 #
 # === Parameters
 #
 # [*key*]
-#   (required) The JSON key document of the service account.
+#   (required) The JSON key file of the service account, in base64.
 #
 # [*path*]
 #   (required) The file to write.
@@ -20,7 +21,7 @@ class cinder_gcs::credentials (
 ) {
   file { $path:
     ensure    => file,
-    content   => $key,
+    content   => base64('decode', $key),
     owner     => 'cinder',
     group     => 'cinder',
     mode      => '0600',

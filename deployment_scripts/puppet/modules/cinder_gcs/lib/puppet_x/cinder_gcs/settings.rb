@@ -1,5 +1,6 @@
 # The checks behind cinder_gcs_validate_settings(); see that function.
 # Ruby 1.9 compatible (Fuel 9 nodes run Puppet 3.8).
+require 'base64'
 require 'json'
 
 module PuppetX
@@ -9,10 +10,12 @@ module PuppetX
         STANDARD NEARLINE COLDLINE ARCHIVE
         MULTI_REGIONAL REGIONAL DURABLE_REDUCED_AVAILABILITY
       ).freeze
+      KEY_SETTING = 'gcs_service_account_key'.freeze
 
       # The same patterns as the Fuel UI's (environment_config.yaml), anchored
-      # with \A and \z because Ruby's ^ and $ match at every line break
-      # (tests/puppet/test_settings_agree.py holds the two to each other).
+      # with \A and \z where the UI writes ^ and $(?!\n): Ruby's ^ and $
+      # match at every line break (tests/puppet/test_settings_agree.py holds
+      # the two to each other).
       PATTERNS = {
         'backup_gcs_project_id' =>
           [/\A([a-z][a-z0-9.-]*[a-z0-9]:)?[a-z][a-z0-9-]{4,28}[a-z0-9]\z/,
@@ -20,12 +23,18 @@ module PuppetX
         'backup_gcs_bucket' =>
           [/\A(?!goog)(?!.*google)(?!([0-9]{1,3}\.){3}[0-9]{1,3}\z)(?=[a-z0-9].{1,220}[a-z0-9]\z)[a-z0-9_-]{1,63}(\.[a-z0-9_-]{1,63})*\z/,
            'must be a valid bucket name'],
+        KEY_SETTING =>
+          [%r{\A(?=e)([A-Za-z0-9+/]{4})+([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?\z},
+           'must be the key file in base64, on one line, as "base64 -w0 <key file>" prints it'],
         'backup_gcs_bucket_location' =>
           [/\A([A-Za-z]{2,}[0-9]*|[A-Za-z]+-[A-Za-z]+[0-9]+)\z/,
            'must be a location such as US, EU, NAM4 or europe-west1'],
+        'backup_gcs_storage_class' =>
+          [/\A(#{STORAGE_CLASSES.join('|')})\z/,
+           "must be one of #{STORAGE_CLASSES.join(', ')}"],
         'backup_gcs_user_agent' =>
-          [/\A[!-~][ -~]{0,254}\z/,
-           'must be 1-255 printable ASCII characters, not starting with a space'],
+          [/\A[!-z|~][ -z|~]{0,254}\z/,
+           'must be 1-255 printable ASCII characters without braces, not starting with a space'],
         'backup_gcs_retry_error_codes' =>
           [/\A[45][0-9]{2}( *, *[45][0-9]{2})*\z/,
            'must be HTTP status codes from 400 to 599, separated by commas'],
@@ -34,7 +43,6 @@ module PuppetX
       # no leading zero, at most 12 digits.
       INTEGER = /\A(-1|0|[1-9][0-9]{0,11})\z/
 
-      KEY_SETTING = 'gcs_service_account_key'.freeze
       KEY_FIELDS = %w(project_id private_key_id private_key client_email token_uri).freeze
       PEM = /\A-----BEGIN (RSA )?PRIVATE KEY-----\n.+\n-----END (RSA )?PRIVATE KEY-----\n?\z/m
       GCS_CHUNK = 256 * 1024
@@ -60,13 +68,14 @@ module PuppetX
         value.to_i
       end
 
+      # The key's JSON document, decoded from the base64 PATTERNS checked.
       def self.check_key(settings)
-        source = text(settings, KEY_SETTING)
+        source = Base64.decode64(text(settings, KEY_SETTING)).force_encoding('UTF-8')
         begin
           key = JSON.parse(source)
         rescue JSON::JSONError, EncodingError, ArgumentError
           # The parser's message quotes the text around the error: not shown.
-          fail_setting(KEY_SETTING, 'is not valid JSON: paste the whole key file')
+          fail_setting(KEY_SETTING, 'is not the base64 of a JSON key file')
         end
         fail_setting(KEY_SETTING, 'must be a JSON object') unless key.is_a?(Hash)
         unless key['type'] == 'service_account'
@@ -104,14 +113,23 @@ module PuppetX
       end
 
 
+      # Nailgun does not enforce the plugin's restriction (it takes an
+      # enabled plugin without either back end through its API): without
+      # one no node runs cinder-backup, and the Horizon task would show a
+      # backup panel that cannot work.
+      def self.check_volume_backend(storage)
+        storage = {} unless storage.is_a?(Hash)
+        return if [storage['volumes_lvm'], storage['volumes_ceph']].any? { |on| [true, 'true'].include?(on) }
+        raise Puppet::ParseError, 'fuel-plugin-cinder-gcs: the plugin is enabled but the environment ' \
+          'has no Cinder volume back end: enable "Cinder LVM over iSCSI for volumes" or "Ceph RBD ' \
+          'for volumes" (Settings > Storage), or disable the plugin'
+      end
+
       def self.check(settings)
         raise Puppet::ParseError, 'fuel-plugin-cinder-gcs: the plugin settings are not a hash' \
           unless settings.is_a?(Hash)
         PATTERNS.each do |name, (pattern, why)|
           fail_setting(name, why) unless text(settings, name) =~ pattern
-        end
-        unless STORAGE_CLASSES.include?(text(settings, 'backup_gcs_storage_class'))
-          fail_setting('backup_gcs_storage_class', "must be one of #{STORAGE_CLASSES.join(', ')}")
         end
         unless [true, false, 'true', 'false'].include?(settings['backup_gcs_enable_progress_timer'])
           fail_setting('backup_gcs_enable_progress_timer', 'must be true or false')

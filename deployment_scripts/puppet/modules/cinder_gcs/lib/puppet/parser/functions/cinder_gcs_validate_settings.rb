@@ -16,12 +16,16 @@ module Puppet::Parser::Functions
   newfunction(:cinder_gcs_validate_settings, :doc => <<-EOS
 Fails the catalog with a message naming the setting when one of the
 fuel-plugin-cinder-gcs settings (the Hiera hash fuel-plugin-cinder-gcs) is
-invalid; never quotes the service account key.
+invalid; never quotes the service account key. Given Fuel's storage
+settings (the Hiera hash storage) as well, it first fails when neither
+Cinder LVM nor Ceph RBD volumes are enabled.
     EOS
   ) do |args|
-    unless args.length == 1
-      raise Puppet::ParseError, 'cinder_gcs_validate_settings takes the settings hash'
+    unless [1, 2].include?(args.length)
+      raise Puppet::ParseError, 'cinder_gcs_validate_settings takes the settings hash ' \
+        'and, optionally, the storage hash'
     end
+    PuppetX::CinderGcs::Settings.check_volume_backend(args[1]) if args.length == 2
     PuppetX::CinderGcs::Settings.check(args[0])
   end
 end
