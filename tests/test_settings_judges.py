@@ -2,8 +2,8 @@
 might enter (support/settings_values.py, plus environments without a Cinder
 volume back end):
 
-- the Fuel UI: its own expression code and checks, run in Node
-  (support/fuel_ui.py);
+- the Fuel UI: its own expression code, run in Node, and around it its
+  settings check re-implemented (support/fuel_ui.py);
 - Nailgun: Python's `re.search` of each setting's regex, which its
   validators run on every value it is sent; it does not enforce a
   restriction (tests/fuel_master/ holds Fuel 9.1 and later to both);

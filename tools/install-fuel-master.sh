@@ -32,7 +32,7 @@ LODASH_URL=https://registry.npmjs.org/lodash/-/lodash-3.9.3.tgz
 LODASH_SHA512=bf948a6619c252e8dc4e91691c420964355c04cd8e62344ec7bdf61f227a933299b704ad4dbe0b1ba9e8aa62bd7ad1ea0cd85fe97ee2b57c79b34853a405cfa5
 
 [ -f "$PY27_FOUND" ] || die "no Python 2.7 recorded in $PY27_FOUND: run tools/install-py27.sh first"
-[ -f "$vendor/SHA256SUMS" ] || die "Fuel 9's master sources are not in $vendor: put there" \
+[ -f "$vendor/fuel-web-mitaka-eol-nailgun.tar.gz" ] || die "Fuel 9's master sources are not in $vendor: put there" \
     "what $sums names (git archive of openstack/fuel-web, fuel-library and fuel-ui at" \
     "the tags its README gives), or set FUEL9_VENDOR"
 (cd "$vendor" && sha256sum -c --quiet "$sums") || die "$vendor does not hold the files $sums names"

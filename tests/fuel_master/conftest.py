@@ -34,9 +34,9 @@ def master(request, masters, built_rpm, installed_plugin):
     change fails there)."""
     running = start_or_exit(request, 'Nailgun ' + request.param,
                             lambda: masters.start_master(request.param), masters.logs)
-    before = len(running.log_records())
+    before = running.log_mark()
     running.installed = running.fuel('plugins', '--install', built_rpm)
-    running.install_log = running.log_records()[before:]
+    running.install_log = running.log_records(since=before)
     yield running
     with shown(request):
         running.stop()

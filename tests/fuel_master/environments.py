@@ -8,6 +8,7 @@ import pathlib
 
 import yaml
 
+from fuel9 import RELEASE
 from plugin_deployment import entered_key
 from support.fuel_nodes import PROJECT_ID
 from support.project import PLUGIN_NAME
@@ -79,7 +80,7 @@ class Environment:
         storage = layout['storage'] if storage is None else storage
         roles = layout['roles'] if roles is None else roles
         release = next(r['id'] for r in master.api_ok('GET', '/releases/')
-                       if r['name'] == 'Mitaka on Ubuntu 14.04')
+                       if r['name'] == RELEASE)
         master.fuel('env', '--create', '--name', name, '--rel', release, '--nst', 'vlan')
         env_id = next(c['id'] for c in master.api_ok('GET', '/clusters/') if c['name'] == name)
         environment = cls(master, name, env_id, {}, work)

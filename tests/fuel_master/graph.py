@@ -78,7 +78,7 @@ def serialized_graph(environment, timeout=60):
         graph = master.api_ok('GET', '/clusters/{}/serialized_tasks'.format(
             environment.id))['tasks_graph']
     else:
-        since = len(master.log_records())
+        since = master.log_mark()
         master.api_ok('PUT', '/clusters/{}/changes'.format(environment.id))
         deadline = time.monotonic() + timeout
         while True:

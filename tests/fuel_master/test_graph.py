@@ -68,21 +68,28 @@ def test_plugin_tasks_run_on_the_nodes_claimed(deployed_graphs, name):
 
 @pytest.mark.parametrize('name', sorted(RUNS))
 def test_plugin_tasks_run_in_the_order_claimed(deployed_graphs, name):
+    """Each claim whose Fuel task runs on the node too holds; every task a
+    node runs is checked against a task before it and one after it."""
     environment, serialized = deployed_graphs[name]
     tasks = graph.node_task_graph(serialized)
-    checked = runs = 0
     for role, node_ids in environment.nodes.items():
         for node in node_ids:
+            runs = graph.runs(serialized, node) | NODE_WIDE
             for task in RUNS[name][role]:
-                runs += 1
+                sides = set()
                 for first, later in ORDER[task]:
-                    if {first, later} - {task} <= graph.runs(serialized, node) | NODE_WIDE:
+                    if {first, later} <= runs:
                         ends = [graph.vertex(None if t in NODE_WIDE else node, t)
                                 for t in (first, later)]
                         assert graph.networkx.has_path(tasks, *ends), (node, first, later)
-                        checked += 1
-    # Each task is checked against what runs before and after it, at least.
-    assert runs and checked >= 2 * runs
+                        sides.add('before' if later == task else 'after')
+                assert sides == {'before', 'after'}, (role, node, task)
+
+
+def test_the_order_claimed_names_fuel_tasks(environments):
+    """A misspelt Fuel task in ORDER would be a claim never checked."""
+    known = {task['id'] for task in graph.definitions(environments['lvm'])}
+    assert {name for pairs in ORDER.values() for pair in pairs for name in pair} <= known
 
 
 @pytest.mark.parametrize('name', sorted(RUNS))

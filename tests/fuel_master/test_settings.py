@@ -12,7 +12,8 @@ import pytest
 from support.keys import shown_key_material
 from support.settings_values import TABLES
 
-from .environments import plugin_section, plugin_values, set_plugin, valid_settings
+from .environments import (ENVIRONMENTS, Environment, plugin_section, plugin_values, set_plugin,
+                           valid_settings)
 
 # Nailgun 9.0 checks a plugin's values against the stored settings, not the
 # ones a save sends (9.1 fixed it: PluginManager.inject_plugin_attribute_values).
@@ -97,17 +98,20 @@ def test_fuel_90_takes_a_bad_value_then_refuses_every_save_until_it_is_corrected
     environment.upload_settings(corrected)
 
 
-def test_no_warning_error_or_traceback_shows_the_key(master, environments, service_account_key):
-    """Install, saves (one refused), serialization for the nodes: Nailgun's
-    records at WARNING and above, any traceback, and the CLI's output show
-    no piece of the key. Fuel writes every request body at DEBUG (api.log):
-    the key is there, as for every setting of every plugin, which proves
-    the scan reads the log the key went through."""
-    environment = environments['lvm']
+def test_no_warning_error_or_traceback_shows_the_key(master, service_account_key, tmp_path):
+    """Install, saves, a bad value (refused, or on 9.0 taken and the next
+    save refused), serialization for the nodes: Nailgun's records at
+    WARNING and above, any traceback, and the CLI's output show no piece of
+    the key. Fuel writes every request body at DEBUG (api.log): the key is
+    there, as for every setting of every plugin, which proves the scan
+    reads the log the key went through."""
+    environment = Environment.create(master, 'key-scan', tmp_path, ENVIRONMENTS['lvm']['storage'],
+                                     ['controller', 'cinder'])
     outputs = [master.installed.stdout + master.installed.stderr]
-    for result in (environment.upload_settings(environment.download_settings()),
-                   environment.upload_plugin_settings({'backup_gcs_project_id': 'X'}, check=False)):
+    for values in (valid_settings(service_account_key), {'backup_gcs_project_id': 'X'}, {}):
+        result = environment.upload_plugin_settings(values, check=False)
         outputs.append(result.stdout + result.stderr)
+    assert 'backup_gcs_project_id' in outputs[-1] + outputs[-2]
     environment.deployment_defaults()
     records = master.log_records()
     shown = [(level, name, text[:200]) for level, text, name in records

@@ -153,24 +153,26 @@ def snapshot(sandbox):
 def test_bad_input_fails_naming_the_setting_and_changes_nothing(
         deployed, default_settings, service_account_key, change, named_setting):
     before = snapshot(deployed)
-    result = deployed.apply(MANIFEST, astute('ceph-controller', change(default_settings),
-                                             **NO_LIBRARIES))
+    settings = change(default_settings)
+    result = deployed.apply(MANIFEST, astute('ceph-controller', settings, **NO_LIBRARIES))
     assert result.failed
     assert 'fuel-plugin-cinder-gcs: setting {} '.format(named_setting) in result.stderr
     assert snapshot(deployed) == before
-    assert_no_key_material(service_account_key, result.stdout, result.stderr,
-                           result.report_text)
+    for entered in (None, settings[KEY]):
+        assert_no_key_material(service_account_key, result.stdout, result.stderr,
+                               result.report_text, entered=entered)
 
 
 def test_private_key_never_shown_by_puppet(sandbox, default_settings,
                                            service_account_key):
-    runs = [apply_ok(sandbox, astute('ceph-controller', settings, **NO_LIBRARIES),
-                     '--verbose', '--show_diff')
-            for settings in (default_settings, rotate_key(default_settings))]
+    entered = [default_settings[KEY], rotate_key(default_settings)[KEY]]
+    runs = [apply_ok(sandbox, astute('ceph-controller', dict(default_settings, **{KEY: key}),
+                                     **NO_LIBRARIES), '--verbose', '--show_diff')
+            for key in entered]
     assert 'File[{}]'.format(KEY_FILE) in runs[1].changed_resources()
-    for run in runs:
+    for run, key in zip(runs, entered):
         assert_no_key_material(service_account_key, run.stdout, run.stderr,
-                               run.report_text)
+                               run.report_text, entered=key)
     # Nor in what Puppet keeps (state, cached catalog, file bucket, logs).
     for written in ('vardir', 'logdir', 'rundir', 'reports'):
         assert (sandbox.puppet_dir / written).is_dir(), written

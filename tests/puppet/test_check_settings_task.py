@@ -32,10 +32,13 @@ def test_good_settings_pass_and_change_nothing(sandbox, node, default_settings):
 ])
 def test_bad_setting_stops_the_deployment_naming_it(
         sandbox, default_settings, service_account_key, change, named_setting):
-    result = sandbox.apply(MANIFEST, astute('lvm-cinder', change(default_settings)))
+    settings = change(default_settings)
+    result = sandbox.apply(MANIFEST, astute('lvm-cinder', settings))
     assert result.failed
     assert 'fuel-plugin-cinder-gcs: setting {} '.format(named_setting) in result.stderr
-    assert_no_key_material(service_account_key, result.stdout, result.stderr, result.report_text)
+    for entered in (None, settings[KEY]):
+        assert_no_key_material(service_account_key, result.stdout, result.stderr,
+                               result.report_text, entered=entered)
 
 
 @pytest.mark.parametrize('kind', sorted(NODES))

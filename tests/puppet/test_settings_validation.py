@@ -6,13 +6,14 @@ The rules run in one Ruby process with Puppet loaded, all cases at once;
 test_backup_task.py shows end to end that a failure leaves the node alone.
 """
 
+import base64
 import json
 
 import pytest
 
-from support.puppet_checks import run_checks
-
 from plugin_deployment import entered_key
+from support.keys import assert_no_key_material
+from support.puppet_checks import run_checks
 
 from .bad_settings import KEY, key_text, setting, with_key, with_key_file
 
@@ -71,6 +72,8 @@ BAD = [
                  id='base64 of a JSON list'),
     pytest.param(lambda s: dict(s, **{KEY: entered_key('{"type": "service_account",')}), KEY,
                  id='base64 of malformed JSON'),
+    pytest.param(lambda s: dict(s, **{KEY: base64.b64encode(b'{"type": "\xff"}').decode()}), KEY,
+                 id='base64 of bytes that are not UTF-8'),
     pytest.param(with_key_file(lambda text: json.loads(text)['private_key']), KEY,
                  id='base64 of the PEM key alone'),
     pytest.param(with_key(type=None), KEY, id='key without type'),
@@ -155,5 +158,7 @@ def test_invalid_setting_fails_naming_it_without_quoting_the_key(
     assert message is not None, 'accepted'
     assert message.startswith('fuel-plugin-cinder-gcs: setting {} '.format(named_setting))
     key = json.loads(key_text(default_settings))
-    for secret in [key['private_key_id']] + key['private_key'].splitlines()[1:-1]:
-        assert secret not in message
+    assert key['private_key_id'] not in message
+    entered = change(default_settings).get(KEY)
+    for shown_as in (None, entered if isinstance(entered, str) else None):
+        assert_no_key_material(key_text(default_settings), message, entered=shown_as)

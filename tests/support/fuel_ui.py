@@ -2,11 +2,12 @@
 expression language (fuel-ui's static/expression*.js at mitaka-eol, the
 same code as at 9.0, from tools/install-fuel-master.sh) evaluates the
 settings' restrictions, with lodash 3.9.3, which the UI bundles in place of
-underscore; around it, JUDGE does what the settings tab does with them
-(fuel-ui's models.js Settings.validate, controls.js Input.validate): a
-group that is off or restricted is not checked, nor a setting that is
-hidden or disabled, and every other setting's value must match
-`new RegExp(regex.source)`.
+underscore. Around it, JUDGE re-implements what the settings tab does
+with them (fuel-ui's models.js Settings.validate, controls.js
+Input.validate): a group that is off or restricted is not checked, nor a
+setting that is hidden or disabled, and every other setting's value must
+match `new RegExp(regex.source)`; a plugin whose restriction holds cannot
+be enabled (the UI locks its toggle: JUDGE reports it as an error).
 
 The UI's modules are loaded as webpack builds them, by three changes made
 at load time in a copy: `underscore` is lodash 3.9.3 (the UI's alias),

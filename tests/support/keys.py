@@ -7,23 +7,28 @@ import json
 from plugin_deployment import entered_key
 
 
-def key_material(key_file):
+def pieces(text):
+    """Pieces of TEXT 40 characters long, one every 20: any 60 characters
+    of TEXT shown hold one (none of a shorter text, which is no key)."""
+    return [text[start:start + 40] for start in range(0, len(text) - 39, 20)]
+
+
+def key_material(key_file, entered=None):
     """Pieces of the key that must never be shown, long enough to be
-    unambiguous: each line of the PEM body, and pieces of the key as
-    entered (base64), 40 characters every 20, so that any 60 characters
-    of it shown hold one."""
+    unambiguous: each line of the PEM body of KEY_FILE, and pieces of the
+    key as entered (by default KEY_FILE in base64; a test that enters
+    something else names it)."""
     pem = json.loads(key_file)['private_key']
-    entered = entered_key(key_file)
     return ([line for line in pem.splitlines() if len(line) > 40]
-            + [entered[start:start + 40] for start in range(0, len(entered) - 40, 20)])
+            + pieces(entered_key(key_file) if entered is None else entered))
 
 
-def shown_key_material(key_file, text):
-    """The pieces of KEY_FILE's key that TEXT shows."""
-    return [piece for piece in key_material(key_file) if piece in text]
+def shown_key_material(key_file, text, entered=None):
+    """The pieces of the key that TEXT shows."""
+    return [piece for piece in key_material(key_file, entered) if piece in text]
 
 
-def assert_no_key_material(key_file, *texts):
-    assert key_material(key_file)
+def assert_no_key_material(key_file, *texts, entered=None):
+    assert key_material(key_file, entered)
     for text in texts:
-        assert not shown_key_material(key_file, text)
+        assert not shown_key_material(key_file, text, entered)

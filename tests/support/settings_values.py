@@ -9,18 +9,17 @@ text field cannot hold one, but `fuel settings --upload` and the API can,
 and Python's `$` matches before it.
 """
 
-import base64
 import json
 
-# Key files as the Google Cloud console and an editor may leave them; the
-# rows take them in base64, as entered. Any JSON object passes the UI; the
-# deploy-time check reads the key's fields (tests/puppet/).
-KEY_FILE = json.dumps({'type': 'service_account', 'project_id': 'p',
-                       'private_key': '-----BEGIN PRIVATE KEY-----\nMIIE\n'}, indent=2) + '\n'
+from plugin_deployment import entered_key as in_base64
 
-
-def in_base64(text):
-    return base64.b64encode(text.encode()).decode()
+# A key file as the Google Cloud console hands it out, in short; the rows
+# take it, and what an editor may make of it, in base64 as entered. Any
+# JSON object passes the UI; the deploy-time check reads the key's fields
+# (tests/puppet/).
+KEY_DOCUMENT = json.dumps({'type': 'service_account', 'project_id': 'p',
+                           'private_key': '-----BEGIN PRIVATE KEY-----\nMIIE\n'},
+                          indent=2) + '\n'
 
 
 def long_dotted_bucket(total):
@@ -62,19 +61,20 @@ TABLES = {
          ('dotted-223-chars', long_dotted_bucket(223)),
          ('empty', ''), ('space', 'back ups')]),
     'gcs_service_account_key': (
-        [('as-downloaded', in_base64(KEY_FILE)),
-         ('one-line-file', in_base64(json.dumps(json.loads(KEY_FILE)))),
-         ('windows-line-breaks', in_base64(KEY_FILE.replace('\n', '\r\n'))),
-         ('no-final-line-break', in_base64(KEY_FILE.rstrip('\n'))),
+        [('as-downloaded', in_base64(KEY_DOCUMENT)),
+         ('one-line-file', in_base64(json.dumps(json.loads(KEY_DOCUMENT)))),
+         ('windows-line-breaks', in_base64(KEY_DOCUMENT.replace('\n', '\r\n'))),
+         ('no-final-line-break', in_base64(KEY_DOCUMENT.rstrip('\n'))),
+         ('padding-none', in_base64('{"a": "bcd"}')),
          ('padding-one', in_base64('{"a": "bc"}')),
-         ('padding-none', in_base64('{"a": "b"}'))],
-        [('empty', ''), ('the-json-itself', KEY_FILE),
-         ('the-json-on-one-line', json.dumps(json.loads(KEY_FILE))),
-         ('wrapped-base64', '\n'.join(in_base64(KEY_FILE)[i:i + 76]
-                                      for i in range(0, len(in_base64(KEY_FILE)), 76))),
-         ('inner-space', in_base64(KEY_FILE)[:8] + ' ' + in_base64(KEY_FILE)[8:]),
+         ('padding-two', in_base64('{"a": "b"}'))],
+        [('empty', ''), ('the-json-itself', KEY_DOCUMENT),
+         ('the-json-on-one-line', json.dumps(json.loads(KEY_DOCUMENT))),
+         ('wrapped-base64', '\n'.join(in_base64(KEY_DOCUMENT)[i:i + 76]
+                                      for i in range(0, len(in_base64(KEY_DOCUMENT)), 76))),
+         ('inner-space', in_base64(KEY_DOCUMENT)[:8] + ' ' + in_base64(KEY_DOCUMENT)[8:]),
          ('missing-padding', in_base64('{"a": "bc"}').rstrip('=')),
-         ('cut-short', in_base64(KEY_FILE)[:-1]),
+         ('cut-short', in_base64(KEY_DOCUMENT)[:-1]),
          ('base64-of-pem', in_base64('-----BEGIN PRIVATE KEY-----\nMIIE\n')),
          ('url-safe', in_base64('{"a": "?>"}').replace('+', '-'))]),
     'backup_gcs_bucket_location': (

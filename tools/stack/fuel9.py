@@ -98,8 +98,12 @@ class FuelMasters(ServiceGroup):
         if taken:
             raise StackError('ports the Fuel masters need are taken on 127.0.0.1: {}; run '
                              'them isolated (in-namespace.sh --isolated)'.format(', '.join(taken)))
-        if not (VENV / 'bin' / 'fuel').exists():
-            raise StackError('{} is missing: run tools/install-fuel-master.sh'.format(VENV))
+        missing = [path for path in [VENV / 'bin' / 'fuel'] + [
+            SOURCES / version / part for version in VERSIONS for part in ('fuel-web', 'mitaka-9.0')]
+            if not path.exists()]
+        if missing:
+            raise StackError('{} missing: run tools/install-fuel-master.sh'.format(
+                ', '.join(map(str, missing))))
         if self.root.exists():
             shutil.rmtree(self.root)
         self.logs.mkdir(parents=True)
@@ -146,6 +150,13 @@ class Master:
     # ------------------------------------------------------------ lifecycle
     def start(self):
         progress('starting Nailgun {}'.format(self.version))
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self):
         self.dir.mkdir()
         if PLUGINS_PATH.exists():
             shutil.rmtree(PLUGINS_PATH)
@@ -244,12 +255,22 @@ class Master:
         return ids
 
     # ------------------------------------------------------------------ logs
-    def log_records(self):
-        """Every record of Nailgun's logs (its own, and api.log), as
-        (level, text, file name)."""
+    def log_mark(self):
+        """Where each of Nailgun's logs ends now (it writes whole records):
+        log_records(since=) reads what comes after."""
+        return {path: path.stat().st_size if path.exists() else 0
+                for path in (self.server_log, self.api_log)}
+
+    def log_records(self, since=None):
+        """The records of Nailgun's logs (its own, and api.log), or those
+        written after the log_mark() SINCE, as (level, text, file name)."""
         records = []
         for path in (self.server_log, self.api_log):
-            text = path.read_text(errors='replace') if path.exists() else ''
+            if not path.exists():
+                continue
+            with open(path, 'rb') as log:
+                log.seek((since or {}).get(path, 0))
+                text = log.read().decode(errors='replace')
             starts = [m.start() for m in LOG_RECORD.finditer(text)] + [len(text)]
             if starts[0] > 0:
                 records.append(('', text[:starts[0]], path.name))
@@ -258,14 +279,14 @@ class Master:
                 records.append((level, text[begin:end], path.name))
         return records
 
-    def deployment_graphs(self, since=0):
+    def deployment_graphs(self, since=None):
         """The task graphs of the deployments Nailgun handed its fake
-        orchestrator from log record SINCE on: it logs each message at DEBUG,
-        'data: <message>, params: <...>', as Python literals ({node id:
-        [task]}, as serialized_tasks serves)."""
+        orchestrator after the log_mark() SINCE: it logs each message at
+        DEBUG, 'data: <message>, params: <...>', as Python literals ({node
+        id: [task]}, as serialized_tasks serves)."""
         prefix, suffix = 'Calling fake thread: data: ', ', params: '
         graphs = []
-        for level, text, _ in self.log_records()[since:]:
+        for level, text, _ in self.log_records(since):
             if level == 'DEBUG' and prefix in text and "'tasks_graph'" in text:
                 literal = text.split(prefix, 1)[1].rsplit(suffix, 1)[0]
                 message = ast.literal_eval(literal)

@@ -11,13 +11,14 @@ at Mitaka's pins (.venv/mitaka-mistral, tools/install-py27.sh).
 
 The stack must run in a private mount namespace (tools/stack/in-namespace.sh):
 it mounts a tmpfs over the few system directories the services insist on
-(PRIVATE_DIRS), so the machine's own /etc and /var are never touched. The
+(PRIVATE_DIRS, and PostgreSQL's, supervision.PG_DIR), so the machine's own
+/etc and /var are never touched. The
 tests and the benchmark add a private network and PID namespace
 (`--isolated`); the demo uses the machine's loopback and first checks that
 every port it needs is free. Everything else lives in one directory, `root`,
 whose logs/ stay after a run for post-mortems. Services that run as another
-user than root (PostgreSQL, RabbitMQ, Postfix's daemons) keep their files in PRIVATE_DIRS only:
-`root` may be inside a directory only root can enter, such as /root.
+user than root (PostgreSQL, RabbitMQ, Postfix's daemons) keep their files in those
+directories only: `root` may be inside a directory only root can enter, such as /root.
 
 The pieces: supervision.py runs each service (a mirakuru executor, a dead
 process or a time-out failing with its log tail); this module holds the

@@ -14,8 +14,8 @@ module PuppetX
 
       # The same patterns as the Fuel UI's (environment_config.yaml), anchored
       # with \A and \z where the UI writes ^ and $(?!\n): Ruby's ^ and $
-      # match at every line break (tests/puppet/test_settings_agree.py holds
-      # the two to each other).
+      # match at every line break (tests/test_settings_judges.py holds the
+      # two to each other).
       PATTERNS = {
         'backup_gcs_project_id' =>
           [/\A([a-z][a-z0-9.-]*[a-z0-9]:)?[a-z][a-z0-9-]{4,28}[a-z0-9]\z/,
@@ -72,6 +72,7 @@ module PuppetX
       def self.check_key(settings)
         source = Base64.decode64(text(settings, KEY_SETTING)).force_encoding('UTF-8')
         begin
+          raise EncodingError unless source.valid_encoding?
           key = JSON.parse(source)
         rescue JSON::JSONError, EncodingError, ArgumentError
           # The parser's message quotes the text around the error: not shown.
@@ -119,7 +120,8 @@ module PuppetX
       # backup panel that cannot work.
       def self.check_volume_backend(storage)
         storage = {} unless storage.is_a?(Hash)
-        return if [storage['volumes_lvm'], storage['volumes_ceph']].any? { |on| [true, 'true'].include?(on) }
+        enabled = [storage['volumes_lvm'], storage['volumes_ceph']]
+        return if enabled.any? { |on| [true, 'true'].include?(on) }
         raise Puppet::ParseError, 'fuel-plugin-cinder-gcs: the plugin is enabled but the environment ' \
           'has no Cinder volume back end: enable "Cinder LVM over iSCSI for volumes" or "Ceph RBD ' \
           'for volumes" (Settings > Storage), or disable the plugin'
