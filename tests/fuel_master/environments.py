@@ -46,15 +46,12 @@ def chosen_version(settings):
 
 def set_plugin(settings, values, enabled=True):
     """The plugin enabled (or not) with VALUES ({setting: value}), changed
-    as the Fuel UI changes them: in the chosen version and in the copy of
-    its settings that Nailgun shows beside it once the plugin is enabled."""
-    section = plugin_section(settings)
-    section['metadata']['enabled'] = enabled
+    where the Fuel UI and the guide change them: in the chosen version
+    (Nailgun 9.x sends the plugin's section as its metadata alone)."""
+    plugin_section(settings)['metadata']['enabled'] = enabled
     version = chosen_version(settings)
     for name, value in values.items():
         version[name]['value'] = value
-        if name in section:
-            section[name]['value'] = value
     return settings
 
 
