@@ -7,7 +7,7 @@ would make it, also 40 days old), F2 (full), I1 and I2 (incremental, each
 after new data). Each test starts from the backups it names (History.start_from):
 the volume's other backups are deleted and the named ones gone are made again.
 Building a history takes minutes on Mistral 2.0.0, so the module builds one and
-the tests, in file order, each start from what the one before left: a dry run,
+the tests, in file order, each start from what the one before left: dry runs,
 an age limit, the same with W's mark, a restore of the newest incremental,
 then a count limit. Run alone or in another order, a test still starts from
 its own state, at the cost of making the missing backups again.
@@ -121,13 +121,31 @@ def test_dry_run_lists_what_it_would_delete_and_deletes_nothing(mistral, history
     # Past the newest one, but I2 depends on I1 and F2: only F1 can go.
     assert run.output['backups'] == [{'backup_id': history['F1'], 'volume_id': history.volume,
                                       'outcome': 'would_delete', 'note': None}]
+    assert run.output['volumes'] == [{
+        'volume_id': history.volume, 'backup_ids': [history['F1']], 'kept': 3,
+        'kept_for_chains': 2, 'newest_past_max_age': False}]
     assert history.existing() == {'F1', 'H', 'W', 'F2', 'I1', 'I2'}
     report = mail.report(run.id)
     assert report['Subject'].startswith('Cinder backup rotation dry run')
     totals, _, _, *lines = mail.lines(report)
     assert totals.startswith('1 backup would be deleted (dry run); took ')
-    assert lines == ['would delete; backup {} of volume {}'.format(history['F1'],
-                                                                   history.volume)]
+    assert lines == [
+        'would delete; backup {} of volume {}'.format(history['F1'], history.volume),
+        'volume {} keeps 3 (2 for the incremental backups kept), would delete 1'.format(
+            history.volume)]
+
+
+def test_a_backup_within_the_count_stays_however_old(mistral, history):
+    """F1 is past max_age_days but among the newest keep_last: it stays.
+    (Before, either limit deleted it: backups failing for a week, then a
+    rotation with both limits at 7, deleted every backup a volume had.)"""
+    history.start_from('F1', 'H', 'W', 'F2', 'I1', 'I2')
+    run = rotate(mistral, history, keep_last=7, max_age_days=30, dry_run=True)
+    assert run.state == 'SUCCESS', run
+    assert run.output['backups'] == []
+    assert run.output['volumes'] == [{
+        'volume_id': history.volume, 'backup_ids': [], 'kept': 4, 'kept_for_chains': 0,
+        'newest_past_max_age': False}]
 
 
 def test_age_limit_deletes_old_workflow_backups_only(mistral, history):
@@ -140,12 +158,25 @@ def test_age_limit_deletes_old_workflow_backups_only(mistral, history):
     assert history.existing() == {'H', 'W', 'F2', 'I1', 'I2'}
 
 
-def test_another_mark_rotates_the_backups_made_with_it_only(mistral, history):
+def test_another_mark_sees_only_its_backups_and_age_never_takes_the_newest(mistral, history,
+                                                                           mail):
+    """W, 40 days old, is the only backup of its mark (kept: 1, not F2 and
+    its chain), so the newest: it stays, and the report says first that
+    the volume has had no backup of that mark for max_age_days. (Before,
+    a schedule failing for a month lost its last backup.)"""
     history.start_from('H', 'W', 'F2', 'I1', 'I2')
-    run = rotate(mistral, history, max_age_days=30, backup_mark=WEEKLY_MARK)
+    run = rotate(mistral, history, max_age_days=30, backup_mark=WEEKLY_MARK,
+                 report_to_list=[REPORT_TO])
     assert run.state == 'SUCCESS', run
-    assert backup_ids(run) == [history['W']]
-    assert history.existing() == {'H', 'F2', 'I1', 'I2'}
+    assert run.output['backups'] == [] and run.output['deleted'] == 0
+    assert run.output['volumes'] == [{
+        'volume_id': history.volume, 'backup_ids': [], 'kept': 1, 'kept_for_chains': 0,
+        'newest_past_max_age': True}]
+    assert history.existing() == {'H', 'W', 'F2', 'I1', 'I2'}
+    report = mail.report(run.id)
+    assert report['Subject'] == 'Cinder backup rotation success: 0 deleted, 0 failed'
+    assert mail.lines(report)[3:] == [
+        'no backup newer than max_age_days: kept the newest of volume ' + history.volume]
 
 
 def test_restore_of_the_newest_incremental_is_byte_identical(mistral, history, module_volumes,

@@ -256,8 +256,10 @@ ROTATE, CREATE = 'rotate_backups_workflow', 'create_backups_workflow'
 
 @pytest.mark.parametrize('name, changes, valid', [
     pytest.param(ROTATE, {}, True, id='rotate-defaults'),
-    pytest.param(ROTATE, {'max_age_days': 30, 'keep_last': 0}, True,
-                 id='rotate-whole-days-and-keep-none'),
+    pytest.param(ROTATE, {'max_age_days': 30, 'keep_last': 7}, True, id='rotate-both-limits'),
+    # A limit of 0 would keep nothing: every backup of the mark would go.
+    pytest.param(ROTATE, {'keep_last': 0}, False, id='rotate-keep-none-refused'),
+    pytest.param(ROTATE, {'max_age_days': 0}, False, id='rotate-zero-days-refused'),
     # timespan(days => ...) in plan_deletions takes integers only: a
     # fraction let through here crashed the run after listing the backups.
     pytest.param(ROTATE, {'max_age_days': 0.5}, False, id='rotate-fractional-days-refused'),
@@ -306,6 +308,12 @@ def backup(number, day, incremental, volume='vol-1'):
             'created_at': '2016-09-{:02d}T13:59:10.000000'.format(day)}
 
 
+def plan(volume_id, backup_ids, kept, kept_for_chains=0, newest_past_max_age=False):
+    """One volume's entry in rotate_backups_workflow's plans."""
+    return {'volume_id': volume_id, 'backup_ids': backup_ids, 'kept': kept,
+            'kept_for_chains': kept_for_chains, 'newest_past_max_age': newest_past_max_age}
+
+
 # vol-1, oldest first: full b1 <- b2 <- b3, full b4 <- b5; vol-2: full b6.
 OWN_BACKUPS = [backup(1, 1, False), backup(2, 2, True), backup(3, 3, True),
                backup(4, 4, False), backup(5, 5, True),
@@ -348,34 +356,59 @@ def test_rotation_takes_only_the_backups_made_with_its_mark(workbook, evaluate):
     assert kept('Weekly') == ['another-mark']
 
 
-@pytest.mark.parametrize('keep_last,max_age_days,volume_ids,expected', [
-    pytest.param(None, None, None, {}, id='no-limit-deletes-nothing'),
-    pytest.param(1, None, None, {'vol-1': ['b3', 'b2', 'b1']},
+# 2016-09-06 12:00 UTC: b5 is half a day old, b1 five and a half.
+SIX_SEPTEMBER_NOON = 1473163200
+# Long after: every backup is older than any limit below.
+LATER = None
+
+
+@pytest.mark.parametrize('keep_last,max_age_days,volume_ids,now,expected', [
+    pytest.param(None, None, None, LATER, [plan('vol-1', [], 5), plan('vol-2', [], 1)],
+                 id='no-limit-deletes-nothing'),
+    pytest.param(1, None, None, LATER, [plan('vol-1', ['b3', 'b2', 'b1'], 2, kept_for_chains=1),
+                                        plan('vol-2', [], 1)],
                  id='kept-incremental-b5-keeps-its-full-b4'),
-    pytest.param(2, None, None, {'vol-1': ['b3', 'b2', 'b1']},
+    pytest.param(2, None, None, LATER, [plan('vol-1', ['b3', 'b2', 'b1'], 2),
+                                        plan('vol-2', [], 1)],
                  id='oldest-kept-is-full-so-older-chain-goes'),
-    pytest.param(3, None, None, {},
+    pytest.param(3, None, None, LATER, [plan('vol-1', [], 5, kept_for_chains=2),
+                                        plan('vol-2', [], 1)],
                  id='kept-b3-needs-b2-and-b1-so-nothing-goes'),
-    pytest.param(0, None, None, {'vol-1': ['b5', 'b4', 'b3', 'b2', 'b1'],
-                                 'vol-2': ['b6']},
-                 id='keep-none-deletes-all-newest-first'),
-    pytest.param(None, 1, None, {'vol-1': ['b5', 'b4', 'b3', 'b2', 'b1'],
-                                 'vol-2': ['b6']},
-                 id='all-older-than-a-day'),
-    pytest.param(0, None, ['vol-2'], {'vol-2': ['b6']},
+    pytest.param(None, 1, None, SIX_SEPTEMBER_NOON, [
+        plan('vol-1', ['b3', 'b2', 'b1'], 2, kept_for_chains=1),
+        plan('vol-2', [], 1, newest_past_max_age=True)],
+                 id='age-alone-never-takes-the-newest'),
+    # Backups failing for a month: age alone leaves each volume its newest
+    # backup and what it depends on.
+    pytest.param(None, 30, None, LATER, [
+        plan('vol-1', ['b3', 'b2', 'b1'], 2, kept_for_chains=1, newest_past_max_age=True),
+        plan('vol-2', [], 1, newest_past_max_age=True)],
+                 id='all-past-the-age-keeps-the-newest'),
+    # The issue's week of failures: seven kept by count, whatever their age.
+    pytest.param(7, 7, None, LATER, [plan('vol-1', [], 5, newest_past_max_age=True),
+                                     plan('vol-2', [], 1, newest_past_max_age=True)],
+                 id='the-count-keeps-what-the-age-would-take'),
+    # Past keep_last 1, but b4 and b3 are younger than 3 days, and b3 needs
+    # b2 and b1.
+    pytest.param(1, 3, None, SIX_SEPTEMBER_NOON, [plan('vol-1', [], 5, kept_for_chains=2),
+                                                  plan('vol-2', [], 1)],
+                 id='the-age-keeps-what-the-count-would-take'),
+    pytest.param(1, None, ['vol-1'], LATER, [
+        plan('vol-1', ['b3', 'b2', 'b1'], 2, kept_for_chains=1)],
                  id='only-the-selected-volume'),
 ])
-def test_rotation_plan_keeps_incremental_chains_restorable(
-        workbook, evaluate, keep_last, max_age_days, volume_ids, expected):
+def test_a_backup_goes_only_when_no_limit_keeps_it(
+        workbook, evaluate, keep_last, max_age_days, volume_ids, now, expected):
     """plan_deletions' expression, evaluated by yaql on backups as
-    _list_backups_workflow publishes them."""
+    _list_backups_workflow publishes them: the limits given each keep
+    backups, the newest stays whatever its age, and incremental chains stay
+    restorable."""
     task = workbook['workflows']['rotate_backups_workflow']['tasks'][
         'plan_deletions']
     plans = evaluate(task['publish']['plans'], {
         'own_backups': OWN_BACKUPS, 'keep_last': keep_last,
-        'max_age_days': max_age_days, 'volume_ids': volume_ids})
-    assert {p['volume_id']: p['backup_ids'] for p in plans} == expected
-
+        'max_age_days': max_age_days, 'volume_ids': volume_ids}, now=now)
+    assert sorted(plans, key=lambda entry: entry['volume_id']) == expected
 
 
 def volume_entry(volume_id, outcome, name=None, project_id=None, size_gib=None,
@@ -460,10 +493,33 @@ def test_the_rotation_report_puts_failures_first_with_their_reason(workbook, eva
          'note': 'deletion could not be confirmed:\n 503'},
         {'backup_id': 'b3', 'volume_id': 'v2', 'outcome': 'would_delete', 'note': None},
     ]
-    lines = evaluate(task['publish']['report_lines'], {'deletions': deletions, 'plans': []})
+    lines = evaluate(task['publish']['report_lines'], {'deletions': deletions, 'plans': [],
+                                                       'dry_run': False})
     assert lines == ['failed: deletion could not be confirmed:\n 503; backup b2 of volume v1',
                      'deleted; backup b1 of volume v1',
                      'would delete; backup b3 of volume v2']
+
+
+@pytest.mark.parametrize('dry_run,volume_lines', [
+    (False, []),
+    (True, ['volume v1 keeps 2 (1 for the incremental backups kept), would delete 1',
+            'volume v2 keeps 1, would delete 0']),
+])
+def test_the_rotation_report_warns_of_a_stale_volume_first(workbook, evaluate, dry_run,
+                                                           volume_lines):
+    """A volume whose newest backup is past max_age_days has had no backup
+    for that long: the report's first line says so, whatever else the run
+    did. A dry run ends with what stays of each volume, and why."""
+    task = workbook['workflows']['rotate_backups_workflow']['tasks']['count_deletions']
+    deletions = [{'backup_id': 'b1', 'volume_id': 'v1',
+                  'outcome': 'would_delete' if dry_run else 'deleted', 'note': None}]
+    lines = evaluate(task['publish']['report_lines'], {
+        'deletions': deletions, 'dry_run': dry_run,
+        'plans': [plan('v1', ['b1'], 2, kept_for_chains=1),
+                  plan('v2', [], 1, newest_past_max_age=True)]})
+    assert lines == ['no backup newer than max_age_days: kept the newest of volume v2',
+                     ('would delete' if dry_run else 'deleted') + '; backup b1 of volume v1',
+                     *volume_lines]
 
 
 @pytest.mark.parametrize('took,says', [
