@@ -8,9 +8,10 @@ after new data). Each test starts from the backups it names (History.start_from)
 the volume's other backups are deleted and the named ones gone are made again.
 Building a history takes minutes on Mistral 2.0.0, so the module builds one and
 the tests, in file order, each start from what the one before left: dry runs,
-an age limit, the same with W's mark, a restore of the newest incremental,
-then a count limit. Run alone or in another order, a test still starts from
-its own state, at the cost of making the missing backups again.
+an age limit, the same with W's mark, a restore of the newest incremental, a
+count limit, then a backup in error. Run alone or in another order, a test
+still starts from its own state, at the cost of making the missing backups
+again.
 """
 
 import pytest
@@ -123,7 +124,8 @@ def test_dry_run_lists_what_it_would_delete_and_deletes_nothing(mistral, history
                                       'outcome': 'would_delete', 'note': None}]
     assert run.output['volumes'] == [{
         'volume_id': history.volume, 'backup_ids': [history['F1']], 'kept': 3,
-        'kept_for_chains': 2, 'newest_past_max_age': False}]
+        'kept_for_chains': 2, 'newest_past_max_age': False,
+        'error_backup_ids': []}]
     assert history.existing() == {'F1', 'H', 'W', 'F2', 'I1', 'I2'}
     report = mail.report(run.id)
     assert report['Subject'].startswith('Cinder backup rotation dry run')
@@ -131,8 +133,8 @@ def test_dry_run_lists_what_it_would_delete_and_deletes_nothing(mistral, history
     assert totals.startswith('1 backup would be deleted (dry run); took ')
     assert lines == [
         'would delete; backup {} of volume {}'.format(history['F1'], history.volume),
-        'volume {} keeps 3 (2 for the incremental backups kept), would delete 1'.format(
-            history.volume)]
+        'volume {} keeps 3 (2 only because kept incremental backups depend on them), '
+        'would delete 1'.format(history.volume)]
 
 
 def test_a_backup_within_the_count_stays_however_old(mistral, history):
@@ -145,7 +147,7 @@ def test_a_backup_within_the_count_stays_however_old(mistral, history):
     assert run.output['backups'] == []
     assert run.output['volumes'] == [{
         'volume_id': history.volume, 'backup_ids': [], 'kept': 4, 'kept_for_chains': 0,
-        'newest_past_max_age': False}]
+        'newest_past_max_age': False, 'error_backup_ids': []}]
 
 
 def test_age_limit_deletes_old_workflow_backups_only(mistral, history):
@@ -171,12 +173,14 @@ def test_another_mark_sees_only_its_backups_and_age_never_takes_the_newest(mistr
     assert run.output['backups'] == [] and run.output['deleted'] == 0
     assert run.output['volumes'] == [{
         'volume_id': history.volume, 'backup_ids': [], 'kept': 1, 'kept_for_chains': 0,
-        'newest_past_max_age': True}]
+        'newest_past_max_age': True, 'error_backup_ids': []}]
     assert history.existing() == {'H', 'W', 'F2', 'I1', 'I2'}
     report = mail.report(run.id)
-    assert report['Subject'] == 'Cinder backup rotation success: 0 deleted, 0 failed'
+    assert report['Subject'] == ('Cinder backup rotation success: 0 deleted, 0 failed; '
+                                 '1 volume without a recent backup')
     assert mail.lines(report)[3:] == [
-        'no backup newer than max_age_days: kept the newest of volume ' + history.volume]
+        'volume {} has no backup newer than max_age_days; its newest stays'.format(
+            history.volume)]
 
 
 def test_restore_of_the_newest_incremental_is_byte_identical(mistral, history, module_volumes,
@@ -210,3 +214,29 @@ def test_count_limit_deletes_a_whole_superseded_chain(mistral, history):
     # Newest first: each incremental goes before the backup it depends on.
     assert backup_ids(run) == [history['I2'], history['I1'], history['F2']]
     assert history.existing() == {'H', 'F3'}
+
+
+def test_a_backup_in_error_goes_and_the_report_says_none_is_left(mistral, history, mail):
+    """F3 set to 'error' in Cinder's database: a stand-in for a backup that
+    failed (tests/system/test_backup_faults.py makes real ones), cheaper than
+    another run. A rotation deletes it whatever its limits, and the report
+    says first that the volume has no available backup of the mark."""
+    if history.existing() != {'H', 'F3'}:
+        history.start_from('H')
+        run = mistral.run('create_backups_workflow', dict(FAST, volumes_id_list=[history.volume]))
+        history['F3'] = run.volumes[history.volume]['backup_id']
+    history.stack.query('cinder', "UPDATE backups SET status = 'error' WHERE id = '{}'".format(
+        history['F3']))
+    run = rotate(mistral, history, keep_last=7, report_to_list=[REPORT_TO])
+    assert run.state == 'SUCCESS', run
+    assert backup_ids(run) == [history['F3']] and run.output['deleted'] == 1
+    assert run.output['volumes'] == [{
+        'volume_id': history.volume, 'backup_ids': [history['F3']],
+        'error_backup_ids': [history['F3']], 'kept': 0, 'kept_for_chains': 0,
+        'newest_past_max_age': False}]
+    assert history.existing() == {'H'}
+    assert history['F3'] not in {backup['id'] for backup in history.cinder.backups()}
+    report = mail.report(run.id)
+    assert mail.lines(report)[3:] == [
+        'volume {} has no available backup, only backups in error'.format(history.volume),
+        'deleted; backup in error {} of volume {}'.format(history['F3'], history.volume)]

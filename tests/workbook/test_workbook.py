@@ -257,6 +257,7 @@ ROTATE, CREATE = 'rotate_backups_workflow', 'create_backups_workflow'
 @pytest.mark.parametrize('name, changes, valid', [
     pytest.param(ROTATE, {}, True, id='rotate-defaults'),
     pytest.param(ROTATE, {'max_age_days': 30, 'keep_last': 7}, True, id='rotate-both-limits'),
+    pytest.param(ROTATE, {'max_age_days': 1, 'keep_last': 1}, True, id='rotate-limits-of-1'),
     # A limit of 0 would keep nothing: every backup of the mark would go.
     pytest.param(ROTATE, {'keep_last': 0}, False, id='rotate-keep-none-refused'),
     pytest.param(ROTATE, {'max_age_days': 0}, False, id='rotate-zero-days-refused'),
@@ -302,15 +303,17 @@ def test_no_password_is_written_in_the_workbook(workbook):
 
 
 
-def backup(number, day, incremental, volume='vol-1'):
+def backup(number, day, incremental, volume='vol-1', status='available'):
     return {'id': 'b{}'.format(number), 'volume_id': volume,
-            'incremental': incremental,
+            'incremental': incremental, 'status': status,
             'created_at': '2016-09-{:02d}T13:59:10.000000'.format(day)}
 
 
-def plan(volume_id, backup_ids, kept, kept_for_chains=0, newest_past_max_age=False):
+def plan(volume_id, backup_ids, kept, kept_for_chains=0, newest_past_max_age=False,
+         error_backup_ids=()):
     """One volume's entry in rotate_backups_workflow's plans."""
-    return {'volume_id': volume_id, 'backup_ids': backup_ids, 'kept': kept,
+    return {'volume_id': volume_id, 'backup_ids': backup_ids,
+            'error_backup_ids': list(error_backup_ids), 'kept': kept,
             'kept_for_chains': kept_for_chains, 'newest_past_max_age': newest_past_max_age}
 
 
@@ -337,6 +340,7 @@ def test_rotation_takes_only_the_backups_made_with_its_mark(workbook, evaluate):
     listed = [
         {'id': 'own', 'description': description(mark)},
         {'id': 'own-but-error', 'description': description(mark), 'status': 'error'},
+        {'id': 'own-but-creating', 'description': description(mark), 'status': 'creating'},
         {'id': 'another-mark', 'description': description('Weekly')},
         {'id': 'longer-mark', 'description': description(mark + ' weekly')},
         {'id': 'by-hand', 'description': None},
@@ -352,11 +356,11 @@ def test_rotation_takes_only_the_backups_made_with_its_mark(workbook, evaluate):
             returns={'task': {'result': listing}})]
 
     assert description(mark) == mark + ', execution e1'
-    assert kept(mark) == ['own']
+    assert kept(mark) == ['own', 'own-but-error']
     assert kept('Weekly') == ['another-mark']
 
 
-# 2016-09-06 12:00 UTC: b5 is half a day old, b1 five and a half.
+# 2016-09-06 12:00 UTC: b5 is 22 hours old, b1 almost five days.
 SIX_SEPTEMBER_NOON = 1473163200
 # Long after: every backup is older than any limit below.
 LATER = None
@@ -408,6 +412,60 @@ def test_a_backup_goes_only_when_no_limit_keeps_it(
     plans = evaluate(task['publish']['plans'], {
         'own_backups': OWN_BACKUPS, 'keep_last': keep_last,
         'max_age_days': max_age_days, 'volume_ids': volume_ids}, now=now)
+    assert sorted(plans, key=lambda entry: entry['volume_id']) == expected
+
+
+@pytest.mark.parametrize('concurrency,expected', [
+    (1, [[('b3', 'v1'), ('b1', 'v1'), ('b9', 'v3')]]),
+    (2, [[('b3', 'v1'), ('b1', 'v1')], [('b9', 'v3')]]),
+    (5, [[('b3', 'v1'), ('b1', 'v1')], [('b9', 'v3')]]),
+])
+def test_the_workers_share_only_the_volumes_with_deletions(workbook, evaluate, concurrency,
+                                                           expected):
+    """delete_backups' items: no worker for a volume with nothing to
+    delete (v2), and each volume's backups to one worker, in the plan's
+    order."""
+    task = workbook['workflows']['rotate_backups_workflow']['tasks']['delete_backups']
+    items = evaluate(task['with-items'].split(' in ', 1)[1], {
+        'concurrency': concurrency,
+        'plans': [plan('v1', ['b3', 'b1'], 2), plan('v2', [], 1), plan('v3', ['b9'], 0)]})
+    assert [[(entry['backup_id'], entry['volume_id']) for entry in worker]
+            for worker in items] == expected
+
+
+# vol-2: full b6, then b7 in error (newer); vol-3: b8 in error only.
+WITH_ERRORS = [backup(6, 3, False, 'vol-2'), backup(7, 4, False, 'vol-2', status='error'),
+               backup(8, 4, True, 'vol-3', status='error')]
+
+
+def test_an_incremental_made_in_the_same_second_as_its_parent_is_the_newer(workbook, evaluate):
+    task = workbook['workflows']['rotate_backups_workflow']['tasks']['plan_deletions']
+    same_second = [backup(1, 1, False), backup(2, 2, False), backup(3, 2, True)]
+    plans = evaluate(task['publish']['plans'], {
+        'own_backups': same_second, 'keep_last': 1, 'max_age_days': None, 'volume_ids': None})
+    assert plans == [plan('vol-1', ['b1'], 2, kept_for_chains=1)]
+
+
+@pytest.mark.parametrize('keep_last,max_age_days,expected', [
+    pytest.param(None, 1, [plan('vol-2', ['b7'], 1, newest_past_max_age=True,
+                                error_backup_ids=['b7']),
+                           plan('vol-3', ['b8'], 0, error_backup_ids=['b8'])],
+                 id='in-error-go-and-never-count-as-the-newest'),
+    pytest.param(1, None, [plan('vol-2', ['b7'], 1, error_backup_ids=['b7']),
+                           plan('vol-3', ['b8'], 0, error_backup_ids=['b8'])],
+                 id='in-error-go-whatever-the-count'),
+    pytest.param(None, None, [plan('vol-2', [], 1), plan('vol-3', [], 0)],
+                 id='no-limit-deletes-nothing-in-error-either'),
+])
+def test_backups_in_error_go_with_any_limit(workbook, evaluate, keep_last, max_age_days,
+                                            expected):
+    """A backup in error holds nothing to restore and counts against the
+    backup quota: a rotation deletes it, whatever its limits, and it is
+    never a volume's newest backup."""
+    task = workbook['workflows']['rotate_backups_workflow']['tasks']['plan_deletions']
+    plans = evaluate(task['publish']['plans'], {
+        'own_backups': WITH_ERRORS, 'keep_last': keep_last, 'max_age_days': max_age_days,
+        'volume_ids': None})
     assert sorted(plans, key=lambda entry: entry['volume_id']) == expected
 
 
@@ -502,24 +560,52 @@ def test_the_rotation_report_puts_failures_first_with_their_reason(workbook, eva
 
 @pytest.mark.parametrize('dry_run,volume_lines', [
     (False, []),
-    (True, ['volume v1 keeps 2 (1 for the incremental backups kept), would delete 1',
-            'volume v2 keeps 1, would delete 0']),
+    (True, ['volume v1 keeps 2 (1 only because kept incremental backups depend on them), '
+            'would delete 1',
+            'volume v2 keeps 1, would delete 0',
+            'volume v3 keeps 0, would delete 1 (1 in error)']),
 ])
 def test_the_rotation_report_warns_of_a_stale_volume_first(workbook, evaluate, dry_run,
                                                            volume_lines):
-    """A volume whose newest backup is past max_age_days has had no backup
-    for that long: the report's first line says so, whatever else the run
-    did. A dry run ends with what stays of each volume, and why."""
+    """A volume with no available backup, or whose newest is past
+    max_age_days, has had no backup for that long: the report's first
+    lines say so, whatever else the run did. Backups in error are named so.
+    A dry run ends with what stays of each volume, and why."""
     task = workbook['workflows']['rotate_backups_workflow']['tasks']['count_deletions']
-    deletions = [{'backup_id': 'b1', 'volume_id': 'v1',
-                  'outcome': 'would_delete' if dry_run else 'deleted', 'note': None}]
+    outcome = 'would_delete' if dry_run else 'deleted'
+    deletions = [{'backup_id': 'b1', 'volume_id': 'v1', 'outcome': outcome, 'note': None},
+                 {'backup_id': 'b9', 'volume_id': 'v3', 'outcome': outcome, 'note': None}]
+    if not dry_run:
+        deletions.append({'backup_id': 'b8', 'volume_id': 'v1', 'outcome': 'failed',
+                          'note': 'HTTP 503'})
     lines = evaluate(task['publish']['report_lines'], {
         'deletions': deletions, 'dry_run': dry_run,
         'plans': [plan('v1', ['b1'], 2, kept_for_chains=1),
-                  plan('v2', [], 1, newest_past_max_age=True)]})
-    assert lines == ['no backup newer than max_age_days: kept the newest of volume v2',
-                     ('would delete' if dry_run else 'deleted') + '; backup b1 of volume v1',
+                  plan('v2', [], 1, newest_past_max_age=True),
+                  plan('v3', ['b9'], 0, error_backup_ids=['b9'])]})
+    done = outcome.replace('_', ' ')
+    failed = [] if dry_run else ['failed: HTTP 503; backup b8 of volume v1']
+    assert lines == ['volume v3 has no available backup, only backups in error',
+                     'volume v2 has no backup newer than max_age_days; its newest stays',
+                     *failed,
+                     done + '; backup b1 of volume v1',
+                     done + '; backup in error b9 of volume v3',
                      *volume_lines]
+
+
+@pytest.mark.parametrize('stale_plans,ending', [
+    ([], ''),
+    ([plan('v2', [], 1, newest_past_max_age=True)], '; 1 volume without a recent backup'),
+    ([plan('v2', [], 1, newest_past_max_age=True), plan('v3', ['b9'], 0, error_backup_ids=['b9'])],
+     '; 2 volumes without a recent backup'),
+])
+def test_the_rotation_subject_counts_the_volumes_without_a_recent_backup(
+        workbook, evaluate, stale_plans, ending):
+    task = workbook['workflows']['rotate_backups_workflow']['tasks']['send_rotation_report']
+    subject = evaluate(task['input']['subject'], {
+        'dry_run': False, 'deleted_count': 1, 'failed_count': 0,
+        'plans': [plan('v1', ['b1'], 2)] + stale_plans})
+    assert subject == 'Cinder backup rotation success: 1 deleted, 0 failed' + ending
 
 
 @pytest.mark.parametrize('took,says', [
