@@ -208,7 +208,8 @@ class Bench:
         self.log('{}: backing up {} volumes'.format(label, len(volume_ids)))
         access_log = self.access_logs[access_log]
         access_log.mark()
-        with PeakMemory(self.pids[stack_module.ENGINES[engine]['service']]) as mistral_memory:
+        processes = [self.pids[name] for name in stack_module.ENGINES[engine]['processes']]
+        with PeakMemory(lambda: [pid for pids in processes for pid in pids()]) as mistral_memory:
             idle = mistral_memory.peak
             began = time.monotonic()
             extra = run(volume_ids, name, *args, **kwargs)

@@ -126,6 +126,48 @@ def test_both_lists_end_in_error_at_once_creating_nothing(mistral, fleet, cinder
     assert_no_secret_in(mistral.exposed_text(run.id), secrets, 'the execution')
 
 
+def malformed_inputs(fleet):
+    """(entry point, inputs, the names check_input refuses): what a caller
+    may well send by mistake, each with real values beside it."""
+    return [
+        # What `openstack volume list -f json` prints: before, distinct()
+        # raised on it and Mistral 2.0.0 wrote the context, the caller's
+        # token included, into the run's state_info.
+        ('create_backups_workflow', {'volumes_id_list': [{'ID': fleet.b1}]},
+         ['volumes_id_list']),
+        ('create_backups_workflow', {'projects_id_list': [[fleet.project_a]]},
+         ['projects_id_list']),
+        ('create_backups_workflow', {'volumes_id_list': []}, ['volumes_id_list']),
+        # Before, found only when the report was sent, after every backup.
+        ('create_backups_workflow', {'volumes_id_list': [fleet.b1],
+                                     'report_to_list': [REPORT_TO, 'on call']},
+         ['report_to_list']),
+        # Before, every volume failed at its snapshot.
+        ('create_backups_workflow', {'volumes_id_list': [fleet.b1], 'snapshot_name': 'x' * 256},
+         ['snapshot_name']),
+        ('rotate_backups_workflow', {'volumes_id_list': ['b\u00e4d'], 'keep_last': 0},
+         ['keep_last', 'volumes_id_list']),
+        ('restore_backup_workflow', {'backup_id': {'id': fleet.b1}}, ['backup_id']),
+    ]
+
+
+@pytest.mark.zed
+def test_malformed_inputs_are_refused_by_name_before_anything_is_done(mistral, fleet, cinder,
+                                                                      mail, secrets):
+    cases = [(mistral.start(workflow, dict(FAST, **inputs)), workflow, errors)
+             for workflow, inputs, errors in malformed_inputs(fleet)]
+    for execution_id, workflow, errors in cases:
+        run = mistral.wait(execution_id)
+        assert run.state == 'ERROR', run
+        assert 'refuse_invalid_input' in run.state_info, run
+        assert run.published['input_errors'] == errors, workflow
+        assert {task['name'] for task in mistral.tasks(run.id)} == {
+            'check_input', 'refuse_invalid_input'}, workflow
+        assert cinder.backups_of(run.id) == [] and mail.about(run.id) == []
+        assert_no_secret_in(mistral.exposed_text(run.id), secrets, 'the execution')
+    assert cinder.snapshots_named(SNAPSHOT_NAME) == []
+
+
 @pytest.fixture(scope='module')
 def mixed_run(mistral, fleet, module_volumes, sessions):
     """A list of four: a plain volume, an attached one, one in error and an

@@ -174,11 +174,13 @@ class Mistral:
 
     def tasks(self, execution_id):
         """The execution's task executions. Mistral 2.0.0's API parses every
-        task's spec again to list them, and while its engine ends other runs
+        task's spec again to list them, and while its engine ended other runs
         in the same process it once answered 400 "Parse error: unexpected
         end of statement" (test_workers_under_load, four runs ending within
         a second; the runs themselves succeeded): read again then, for up to
-        MITAKA_TASK_LIST_PATIENCE seconds."""
+        MITAKA_TASK_LIST_PATIENCE seconds. (The stack now runs the API in a
+        process of its own, as Fuel 9 does; whether the API alone can still
+        answer so is not known.)"""
         def listed():
             try:
                 # In a tuple: an execution without tasks is an answer too.

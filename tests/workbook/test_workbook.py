@@ -254,34 +254,120 @@ def workflow_defaults(workflow):
 ROTATE, CREATE = 'rotate_backups_workflow', 'create_backups_workflow'
 
 
-@pytest.mark.parametrize('name, changes, valid', [
-    pytest.param(ROTATE, {}, True, id='rotate-defaults'),
-    pytest.param(ROTATE, {'max_age_days': 30, 'keep_last': 7}, True, id='rotate-both-limits'),
-    pytest.param(ROTATE, {'max_age_days': 1, 'keep_last': 1}, True, id='rotate-limits-of-1'),
+def input_errors(workbook, evaluate, name, changes):
+    """The names check_input of entry point NAME refuses, evaluated by yaql
+    on the workflow's defaults with CHANGES."""
+    workflow = workbook['workflows'][name]
+    return evaluate(workflow['tasks']['check_input']['publish']['input_errors'],
+                    dict(workflow_defaults(workflow), **changes))
+
+
+RESTORE = 'restore_backup_workflow'
+# A required input has no default: a valid one for the table's other rows.
+REQUIRED = {RESTORE: {'backup_id': '9a1b0c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d'}}
+VOLUME_ID = 'f1e2d3c4-b5a6-4978-8695-a4b3c2d1e0f9'
+PROJECT_ID = '0123456789abcdef0123456789abcdef'
+
+
+@pytest.mark.parametrize('name, changes, errors', [
+    pytest.param(ROTATE, {}, [], id='rotate-defaults'),
+    pytest.param(ROTATE, {'max_age_days': 30, 'keep_last': 7}, [], id='rotate-both-limits'),
+    pytest.param(ROTATE, {'max_age_days': 1, 'keep_last': 1}, [], id='rotate-limits-of-1'),
     # A limit of 0 would keep nothing: every backup of the mark would go.
-    pytest.param(ROTATE, {'keep_last': 0}, False, id='rotate-keep-none-refused'),
-    pytest.param(ROTATE, {'max_age_days': 0}, False, id='rotate-zero-days-refused'),
+    pytest.param(ROTATE, {'keep_last': 0}, ['keep_last'], id='rotate-keep-none-refused'),
+    pytest.param(ROTATE, {'max_age_days': 0}, ['max_age_days'], id='rotate-zero-days-refused'),
     # timespan(days => ...) in plan_deletions takes integers only: a
     # fraction let through here crashed the run after listing the backups.
-    pytest.param(ROTATE, {'max_age_days': 0.5}, False, id='rotate-fractional-days-refused'),
-    pytest.param(ROTATE, {'max_age_days': -1}, False, id='rotate-negative-days-refused'),
-    pytest.param(ROTATE, {'keep_last': '3'}, False, id='rotate-keep-last-as-text-refused'),
-    pytest.param(ROTATE, {'poll_interval': 0}, False, id='rotate-zero-poll-interval-refused'),
-    pytest.param(ROTATE, {'backup_mark': 'Weekly'}, True, id='rotate-another-mark'),
-    pytest.param(ROTATE, {'backup_mark': ' '}, False, id='rotate-blank-mark-refused'),
-    pytest.param(CREATE, {}, True, id='create-defaults'),
-    pytest.param(CREATE, {'backup_mark': 'Weekly'}, True, id='create-another-mark'),
-    pytest.param(CREATE, {'backup_mark': ''}, False, id='create-empty-mark-refused'),
+    pytest.param(ROTATE, {'max_age_days': 0.5}, ['max_age_days'],
+                 id='rotate-fractional-days-refused'),
+    pytest.param(ROTATE, {'max_age_days': -1}, ['max_age_days'],
+                 id='rotate-negative-days-refused'),
+    pytest.param(ROTATE, {'keep_last': '3'}, ['keep_last'], id='rotate-keep-last-as-text-refused'),
+    pytest.param(ROTATE, {'keep_last': True}, ['keep_last'],
+                 id='rotate-keep-last-as-true-refused'),
+    pytest.param(ROTATE, {'poll_interval': 0}, ['poll_interval'],
+                 id='rotate-zero-poll-interval-refused'),
+    pytest.param(ROTATE, {'dry_run': 'yes'}, ['dry_run'], id='rotate-dry-run-as-text-refused'),
+    pytest.param(ROTATE, {'backup_mark': 'Weekly'}, [], id='rotate-another-mark'),
+    pytest.param(ROTATE, {'backup_mark': ' '}, ['backup_mark'], id='rotate-blank-mark-refused'),
+    pytest.param(CREATE, {}, [], id='create-defaults'),
+    pytest.param(CREATE, {'backup_mark': 'Weekly'}, [], id='create-another-mark'),
+    pytest.param(CREATE, {'backup_mark': ''}, ['backup_mark'], id='create-empty-mark-refused'),
     # Cinder keeps 255 characters of a description.
-    pytest.param(CREATE, {'backup_mark': 'x' * 201}, False, id='create-mark-too-long-refused'),
-    pytest.param(CREATE, {'backup_mark': None}, False, id='create-null-mark-refused'),
+    pytest.param(CREATE, {'backup_mark': 'x' * 201}, ['backup_mark'],
+                 id='create-mark-too-long-refused'),
+    pytest.param(CREATE, {'backup_mark': None}, ['backup_mark'], id='create-null-mark-refused'),
+    # Cinder refuses a snapshot name over 255 characters: every volume failed.
+    pytest.param(CREATE, {'snapshot_name': 'x' * 256}, ['snapshot_name'],
+                 id='create-snapshot-name-too-long-refused'),
+    pytest.param(CREATE, {'snapshot_name': ''}, ['snapshot_name'],
+                 id='create-empty-snapshot-name-refused'),
+    pytest.param(CREATE, {'incremental': 'true'}, ['incremental'],
+                 id='create-incremental-as-text-refused'),
+    pytest.param(CREATE, {'concurrency': 0, 'poll_interval': 'x', 'backup_mark': 7},
+                 ['backup_mark', 'concurrency', 'poll_interval'], id='create-names-every-error'),
+    pytest.param(RESTORE, {}, [], id='restore-defaults'),
+    pytest.param(RESTORE, {'volume_id': VOLUME_ID, 'name': 'restored'}, [],
+                 id='restore-into-a-volume'),
+    pytest.param(RESTORE, {'backup_id': None}, ['backup_id'], id='restore-no-backup-refused'),
+    pytest.param(RESTORE, {'backup_id': '../volumes'}, ['backup_id'],
+                 id='restore-path-as-backup-refused'),
+    pytest.param(RESTORE, {'name': 'x' * 256}, ['name'], id='restore-name-too-long-refused'),
 ])
-def test_input_check(workbook, evaluate, name, changes, valid):
-    """An entry point's check_input, evaluated by yaql on the workflow's
-    defaults with CHANGES."""
-    workflow = workbook['workflows'][name]
-    assert evaluate(workflow['tasks']['check_input']['publish']['input_valid'],
-                    dict(workflow_defaults(workflow), **changes)) is valid
+def test_input_check(workbook, evaluate, name, changes, errors):
+    changes = dict(REQUIRED.get(name, {}), **changes)
+    assert input_errors(workbook, evaluate, name, changes) == errors
+
+
+# Values of a list of IDs, or of addresses, each entry point refuses;
+# each yaql test must hold for any JSON value, or Mistral 2.0.0 writes the
+# context into the run's state_info.
+MALFORMED_ITEMS = [
+    pytest.param([{'ID': VOLUME_ID}], id='rows-of-openstack-volume-list-f-json'),
+    pytest.param([[VOLUME_ID]], id='nested-list'),
+    pytest.param([None], id='null-item'),
+    pytest.param([7], id='number-item'),
+    pytest.param([''], id='empty-item'),
+    pytest.param(['x' * 10000], id='huge-item'),
+    pytest.param(['b\u00e4ckup'], id='non-ascii-item'),
+    pytest.param([VOLUME_ID + '\n'], id='trailing-newline'),
+    pytest.param([VOLUME_ID + ' ' + VOLUME_ID], id='two-in-one-item'),
+    pytest.param(['<% env() %>'], id='expression-item'),
+    pytest.param({'id': VOLUME_ID}, id='dict-not-list'),
+    pytest.param(VOLUME_ID, id='string-not-list'),
+]
+
+
+@pytest.mark.parametrize('name', [CREATE, ROTATE])
+@pytest.mark.parametrize('value', MALFORMED_ITEMS + [pytest.param([], id='empty-list')])
+@pytest.mark.parametrize('selection', ['volumes_id_list', 'projects_id_list'])
+def test_every_id_in_a_selection_list_is_checked(workbook, evaluate, name, value, selection):
+    assert input_errors(workbook, evaluate, name, {selection: value}) == [selection]
+
+
+@pytest.mark.parametrize('name', [CREATE, ROTATE, RESTORE])
+@pytest.mark.parametrize('value', MALFORMED_ITEMS + [
+    pytest.param(['ops@example.com', 'bad address'], id='one-bad-among-good'),
+    pytest.param(['Ops <ops@example.com>'], id='display-name-form'),
+    pytest.param(['ops@example.com,dba@example.com'], id='two-in-one-item'),
+    pytest.param(['ops'], id='no-domain'),
+])
+def test_every_address_to_report_to_is_checked(workbook, evaluate, name, value):
+    assert input_errors(workbook, evaluate, name, dict(REQUIRED.get(name, {}),
+                                                       report_to_list=value)) == ['report_to_list']
+
+
+@pytest.mark.parametrize('name', [CREATE, ROTATE, RESTORE])
+def test_ids_and_addresses_as_the_guide_shows_them_pass(workbook, evaluate, name):
+    changes = dict(REQUIRED.get(name, {}),
+                   report_to_list=['ops@example.com', 'dba.on-call+cinder@mail.example.org'])
+    if name != RESTORE:
+        changes['volumes_id_list'] = [VOLUME_ID, VOLUME_ID]
+    assert input_errors(workbook, evaluate, name, changes) == []
+    if name != RESTORE:
+        del changes['volumes_id_list']
+        changes['projects_id_list'] = [PROJECT_ID]
+        assert input_errors(workbook, evaluate, name, changes) == []
 
 
 def values_of(node, key):

@@ -30,6 +30,7 @@ tests' sandbox applies it; demo.py is `make demo`'s command line.
 
 import base64
 import configparser
+import functools
 import hashlib
 import json
 import os
@@ -44,8 +45,8 @@ import urllib.request
 import uuid
 
 import plugin_deployment
-from supervision import (START_TIMEOUT, ServiceGroup, StackError, http_answers, port_open,
-                         ports_taken, progress, tail)
+from supervision import (START_TIMEOUT, ServiceGroup, StackError, connected_to, http_answers,
+                         port_open, ports_taken, progress, tail)
 
 HERE = pathlib.Path(__file__).resolve().parent
 TOP = HERE.parent.parent
@@ -96,12 +97,18 @@ USERS = {'alice': 'project-a', 'bob': 'project-b'}
 # v3 API, which answers v2's requests at 3.0 when asked for no microversion.
 # Mitaka's CLI takes the catalog's first workflowv2 service whatever the
 # region, so the catalog lists one engine's at a time (Stack.use_engine),
-# as a cloud with one Mistral does.
+# as a cloud with one Mistral does. processes: the stack's services that
+# make up the engine. Mistral 2.0.0 runs as Fuel 9 runs it, its API, engine
+# and executor each a process of its own: in one process, runs that start
+# together failed at random with "Parse error: unexpected end of statement"
+# (the API's threads and the engine's share one yaql parser).
 ENGINES = {
     'mitaka': {'port': PORTS['mistral_mitaka'], 'service': 'mistral-mitaka',
+               'processes': ('mistral-mitaka', 'mistral-mitaka-engine',
+                             'mistral-mitaka-executor'),
                'volume_api_version': '2', 'cli': str(MITAKA_VENV / 'bin' / 'openstack')},
-    'zed': {'port': PORTS['mistral'], 'service': 'mistral', 'volume_api_version': '3',
-            'cli': 'openstack'},
+    'zed': {'port': PORTS['mistral'], 'service': 'mistral', 'processes': ('mistral',),
+            'volume_api_version': '3', 'cli': 'openstack'},
 }
 
 
@@ -230,7 +237,8 @@ class Stack(ServiceGroup):
         self._create_ceph_pool()
         self._configure_cinder_backup()
         cinder = self._launch_cinder()
-        mistrals = [getattr(self, '_launch_mistral_' + engine)() for engine in self.engines]
+        mistrals = [service for engine in self.engines
+                    for service in getattr(self, '_launch_mistral_' + engine)()]
         self.wait(*cinder, *mistrals)
         self._write_openrc()
 
@@ -582,10 +590,10 @@ class Stack(ServiceGroup):
         cli = [PYTHON, '-m', 'mistral.db.sqlalchemy.migration.cli', '--config-file', conf]
         self.set_up('mistral-db', cli + ['upgrade', 'head'], env=env)
         self.set_up('mistral-db', cli + ['populate'], env=env)
-        return self.launch(
+        return [self.launch(
             'mistral', [PYTHON, '-m', 'mistral.cmd.launch', '--server', 'all',
                         '--config-file', conf],
-            lambda: http_answers('http://127.0.0.1:{}/'.format(PORTS['mistral'])), env=env)
+            lambda: http_answers('http://127.0.0.1:{}/'.format(PORTS['mistral'])), env=env)]
 
     def _launch_mistral_mitaka(self):
         if not (MITAKA_VENV / 'bin' / 'mistral-server').exists():
@@ -597,10 +605,20 @@ class Stack(ServiceGroup):
         manage = [bin_dir / 'mistral-db-manage', '--config-file', conf]
         self.set_up('mistral-mitaka-db', manage + ['upgrade', 'head'])
         self.set_up('mistral-mitaka-db', manage + ['populate'])
-        return self.launch(
-            'mistral-mitaka', [bin_dir / 'mistral-server', '--server', 'api,engine,executor',
-                               '--config-file', conf],
-            lambda: http_answers('http://127.0.0.1:{}/'.format(PORTS['mistral_mitaka'])))
+        server = [bin_dir / 'mistral-server', '--config-file', conf, '--server']
+        api, engine, executor = ENGINES['mitaka']['processes']
+        return [self.launch(api, server + ['api'], lambda: http_answers(
+                    'http://127.0.0.1:{}/'.format(PORTS['mistral_mitaka']))),
+                *(self.launch(name, server + [name.rsplit('-', 1)[1]],
+                              functools.partial(self._consumes_rabbit, name))
+                  for name in (engine, executor))]
+
+    def _consumes_rabbit(self, name):
+        """Whether service NAME is connected to RabbitMQ: a Mistral engine
+        or executor declares its RPC queue on connecting, and a request
+        sent before would be lost."""
+        service, = (service for service in self.services if service.name == name)
+        return connected_to(service.pids(), PORTS['rabbit'])
 
     def _write_openrc(self):
         for user in ('admin', *USERS):

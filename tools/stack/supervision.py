@@ -72,6 +72,21 @@ def ports_taken(ports):
     return taken
 
 
+def connected_to(pids, port):
+    """True once one of PIDS holds an established connection to PORT on
+    127.0.0.1 (a service with no port of its own, ready once it consumes
+    its message queue)."""
+    for pid in pids:
+        try:
+            connections = psutil.Process(pid).net_connections()
+        except psutil.NoSuchProcess:
+            continue
+        if any(conn.status == psutil.CONN_ESTABLISHED and conn.raddr
+               and conn.raddr.port == port for conn in connections):
+            return True
+    return False
+
+
 def http_answers(url):
     """True once the URL answers HTTP at all (any status: it is listening)."""
     try:
