@@ -237,6 +237,8 @@ def test_a_backup_in_error_goes_and_the_report_says_none_is_left(mistral, histor
     assert history.existing() == {'H'}
     assert history['F3'] not in {backup['id'] for backup in history.cinder.backups()}
     report = mail.report(run.id)
+    assert report['Subject'] == ('Cinder backup rotation success: 1 deleted, 0 failed; '
+                                 '1 volume without a recent backup')
     assert mail.lines(report)[3:] == [
         'volume {} has no available backup, only backups in error'.format(history.volume),
         'deleted; backup in error {} of volume {}'.format(history['F3'], history.volume)]

@@ -282,6 +282,13 @@ PROJECT_ID = '0123456789abcdef0123456789abcdef'
                  id='rotate-fractional-days-refused'),
     pytest.param(ROTATE, {'max_age_days': -1}, ['max_age_days'],
                  id='rotate-negative-days-refused'),
+    # Past 100 years, now() - timespan(days => ...) overflows after the
+    # listing, and Mistral 2.0.0 would write the context into state_info.
+    pytest.param(ROTATE, {'max_age_days': 36500}, [], id='rotate-a-century'),
+    pytest.param(ROTATE, {'max_age_days': 36501}, ['max_age_days'],
+                 id='rotate-past-a-century-refused'),
+    pytest.param(ROTATE, {'delete_timeout': 604801}, ['delete_timeout'],
+                 id='rotate-delete-timeout-past-a-week-refused'),
     pytest.param(ROTATE, {'keep_last': '3'}, ['keep_last'], id='rotate-keep-last-as-text-refused'),
     pytest.param(ROTATE, {'keep_last': True}, ['keep_last'],
                  id='rotate-keep-last-as-true-refused'),
@@ -302,6 +309,12 @@ PROJECT_ID = '0123456789abcdef0123456789abcdef'
                  id='create-snapshot-name-too-long-refused'),
     pytest.param(CREATE, {'snapshot_name': ''}, ['snapshot_name'],
                  id='create-empty-snapshot-name-refused'),
+    pytest.param(CREATE, {'snapshot_name': '  '}, ['snapshot_name'],
+                 id='create-blank-snapshot-name-refused'),
+    pytest.param(CREATE, {'poll_interval': 3600, 'backup_timeout_per_gib': 86400}, [],
+                 id='create-longest-poll-and-timeout'),
+    pytest.param(CREATE, {'poll_interval': 3601, 'backup_timeout_per_gib': 86401},
+                 ['backup_timeout_per_gib', 'poll_interval'], id='create-past-the-ranges-refused'),
     pytest.param(CREATE, {'incremental': 'true'}, ['incremental'],
                  id='create-incremental-as-text-refused'),
     pytest.param(CREATE, {'concurrency': 0, 'poll_interval': 'x', 'backup_mark': 7},
@@ -313,6 +326,11 @@ PROJECT_ID = '0123456789abcdef0123456789abcdef'
     pytest.param(RESTORE, {'backup_id': '../volumes'}, ['backup_id'],
                  id='restore-path-as-backup-refused'),
     pytest.param(RESTORE, {'name': 'x' * 256}, ['name'], id='restore-name-too-long-refused'),
+    pytest.param(RESTORE, {'name': 5}, ['name'], id='restore-name-as-number-refused'),
+    pytest.param(RESTORE, {'volume_id': [VOLUME_ID]}, ['volume_id'],
+                 id='restore-volume-as-list-refused'),
+    pytest.param(RESTORE, {'restore_timeout_per_gib': 86401}, ['restore_timeout_per_gib'],
+                 id='restore-timeout-past-a-day-refused'),
 ])
 def test_input_check(workbook, evaluate, name, changes, errors):
     changes = dict(REQUIRED.get(name, {}), **changes)
@@ -343,6 +361,10 @@ MALFORMED_ITEMS = [
 @pytest.mark.parametrize('selection', ['volumes_id_list', 'projects_id_list'])
 def test_every_id_in_a_selection_list_is_checked(workbook, evaluate, name, value, selection):
     assert input_errors(workbook, evaluate, name, {selection: value}) == [selection]
+    if isinstance(value, list) and value:
+        # Among good ones, anywhere.
+        assert input_errors(workbook, evaluate, name, {
+            selection: [VOLUME_ID] + value + [VOLUME_ID]}) == [selection]
 
 
 @pytest.mark.parametrize('name', [CREATE, ROTATE, RESTORE])
@@ -351,6 +373,8 @@ def test_every_id_in_a_selection_list_is_checked(workbook, evaluate, name, value
     pytest.param(['Ops <ops@example.com>'], id='display-name-form'),
     pytest.param(['ops@example.com,dba@example.com'], id='two-in-one-item'),
     pytest.param(['ops'], id='no-domain'),
+    pytest.param(['ops@example.com\n'], id='address-and-newline'),
+    pytest.param(['x' * 65 + '@example.com'], id='local-part-past-64'),
 ])
 def test_every_address_to_report_to_is_checked(workbook, evaluate, name, value):
     assert input_errors(workbook, evaluate, name, dict(REQUIRED.get(name, {}),
@@ -360,7 +384,8 @@ def test_every_address_to_report_to_is_checked(workbook, evaluate, name, value):
 @pytest.mark.parametrize('name', [CREATE, ROTATE, RESTORE])
 def test_ids_and_addresses_as_the_guide_shows_them_pass(workbook, evaluate, name):
     changes = dict(REQUIRED.get(name, {}),
-                   report_to_list=['ops@example.com', 'dba.on-call+cinder@mail.example.org'])
+                   report_to_list=['ops@example.com', 'dba.on-call+cinder@mail.example.org',
+                                   "o'brien&co=ops@example.com"])
     if name != RESTORE:
         changes['volumes_id_list'] = [VOLUME_ID, VOLUME_ID]
     assert input_errors(workbook, evaluate, name, changes) == []
@@ -498,7 +523,7 @@ def test_a_backup_goes_only_when_no_limit_keeps_it(
     plans = evaluate(task['publish']['plans'], {
         'own_backups': OWN_BACKUPS, 'keep_last': keep_last,
         'max_age_days': max_age_days, 'volume_ids': volume_ids}, now=now)
-    assert sorted(plans, key=lambda entry: entry['volume_id']) == expected
+    assert plans == expected
 
 
 @pytest.mark.parametrize('concurrency,expected', [
@@ -519,9 +544,12 @@ def test_the_workers_share_only_the_volumes_with_deletions(workbook, evaluate, c
             for worker in items] == expected
 
 
-# vol-2: full b6, then b7 in error (newer); vol-3: b8 in error only.
-WITH_ERRORS = [backup(6, 3, False, 'vol-2'), backup(7, 4, False, 'vol-2', status='error'),
-               backup(8, 4, True, 'vol-3', status='error')]
+# Listed out of volume order: vol-3, b8 in error only; vol-2: full b6,
+# then b7 in error (newer); vol-4: full b9 and b10, b11 in error.
+WITH_ERRORS = [backup(8, 4, True, 'vol-3', status='error'),
+               backup(6, 3, False, 'vol-2'), backup(7, 4, False, 'vol-2', status='error'),
+               backup(9, 1, False, 'vol-4'), backup(10, 2, False, 'vol-4'),
+               backup(11, 3, False, 'vol-4', status='error')]
 
 
 def test_an_incremental_made_in_the_same_second_as_its_parent_is_the_newer(workbook, evaluate):
@@ -532,18 +560,27 @@ def test_an_incremental_made_in_the_same_second_as_its_parent_is_the_newer(workb
     assert plans == [plan('vol-1', ['b1'], 2, kept_for_chains=1)]
 
 
-@pytest.mark.parametrize('keep_last,max_age_days,expected', [
-    pytest.param(None, 1, [plan('vol-2', ['b7'], 1, newest_past_max_age=True,
-                                error_backup_ids=['b7']),
-                           plan('vol-3', ['b8'], 0, error_backup_ids=['b8'])],
-                 id='in-error-go-and-never-count-as-the-newest'),
-    pytest.param(1, None, [plan('vol-2', ['b7'], 1, error_backup_ids=['b7']),
-                           plan('vol-3', ['b8'], 0, error_backup_ids=['b8'])],
+@pytest.mark.parametrize('keep_last,max_age_days,now,expected', [
+    pytest.param(None, 1, LATER, [
+        plan('vol-2', ['b7'], 1, newest_past_max_age=True, error_backup_ids=['b7']),
+        plan('vol-3', ['b8'], 0, error_backup_ids=['b8']),
+        plan('vol-4', ['b11', 'b9'], 1, newest_past_max_age=True, error_backup_ids=['b11'])],
+                 id='in-error-go-first-and-never-count-as-the-newest'),
+    pytest.param(None, 30, SIX_SEPTEMBER_NOON, [
+        plan('vol-2', ['b7'], 1, error_backup_ids=['b7']),
+        plan('vol-3', ['b8'], 0, error_backup_ids=['b8']),
+        plan('vol-4', ['b11'], 2, error_backup_ids=['b11'])],
+                 id='in-error-go-however-young'),
+    pytest.param(1, None, LATER, [
+        plan('vol-2', ['b7'], 1, error_backup_ids=['b7']),
+        plan('vol-3', ['b8'], 0, error_backup_ids=['b8']),
+        plan('vol-4', ['b11', 'b9'], 1, error_backup_ids=['b11'])],
                  id='in-error-go-whatever-the-count'),
-    pytest.param(None, None, [plan('vol-2', [], 1), plan('vol-3', [], 0)],
+    pytest.param(None, None, LATER, [plan('vol-2', [], 1), plan('vol-3', [], 0),
+                                     plan('vol-4', [], 2)],
                  id='no-limit-deletes-nothing-in-error-either'),
 ])
-def test_backups_in_error_go_with_any_limit(workbook, evaluate, keep_last, max_age_days,
+def test_backups_in_error_go_with_any_limit(workbook, evaluate, keep_last, max_age_days, now,
                                             expected):
     """A backup in error holds nothing to restore and counts against the
     backup quota: a rotation deletes it, whatever its limits, and it is
@@ -551,8 +588,8 @@ def test_backups_in_error_go_with_any_limit(workbook, evaluate, keep_last, max_a
     task = workbook['workflows']['rotate_backups_workflow']['tasks']['plan_deletions']
     plans = evaluate(task['publish']['plans'], {
         'own_backups': WITH_ERRORS, 'keep_last': keep_last, 'max_age_days': max_age_days,
-        'volume_ids': None})
-    assert sorted(plans, key=lambda entry: entry['volume_id']) == expected
+        'volume_ids': None}, now=now)
+    assert plans == expected
 
 
 def volume_entry(volume_id, outcome, name=None, project_id=None, size_gib=None,

@@ -73,13 +73,14 @@ def ports_taken(ports):
 
 
 def connected_to(pids, port):
-    """True once one of PIDS holds an established connection to PORT on
-    127.0.0.1 (a service with no port of its own, ready once it consumes
-    its message queue)."""
+    """True once one of PIDS holds an established connection to PORT (a
+    service with no port of its own, ready once it consumes its message
+    queue). A process that ended or cannot be read counts as not connected:
+    the service's own exit is what wait_ready reports."""
     for pid in pids:
         try:
             connections = psutil.Process(pid).net_connections()
-        except psutil.NoSuchProcess:
+        except psutil.Error:
             continue
         if any(conn.status == psutil.CONN_ESTABLISHED and conn.raddr
                and conn.raddr.port == port for conn in connections):
