@@ -49,7 +49,7 @@ fuel-master-test: test-rpm
 # The stack's life cycle (from the machine's side: ports, interrupts), then
 # the system tests on the stack, isolated.
 system-test: test-rpm
-	$(PYTEST) tests/lifecycle
+	$(PYTEST) $(SLOWEST) tests/lifecycle
 	CINDER_GCS_RPM=$(TEST_RPM) $(IN_ISOLATED_NAMESPACE) $(PYTEST) $(SLOWEST) tests/system
 
 # Not part of `make test`: about 80 min with the defaults (both engines). BENCH_ARGS, e.g.

@@ -94,7 +94,6 @@ def test_google_refuses_uploads(mistral, fleet, cinder, mail, secrets, gcs_fault
     assert '403' in run.volumes[fleet.b1]['note']
 
 
-@pytest.mark.zed
 def test_cinder_backup_killed_mid_run(mistral, fleet, stack, cinder, mail, secrets, sessions,
                                       rbd):
     """cinder-backup dies while it reads the snapshot through its clone.
@@ -104,7 +103,11 @@ def test_cinder_backup_killed_mid_run(mistral, fleet, stack, cinder, mail, secre
     watch 60 s so that the restart always comes first). Zed's cinder-volume
     then moves the clone's image to the RBD trash, where it still holds the
     snapshot. The run deletes the snapshot again 30 times, then names it;
-    freed as the troubleshooting chapter says, the snapshot goes."""
+    freed as the troubleshooting chapter says, the snapshot goes. On Zed's
+    Mistral too with SYSTEM_TEST_ALL_ON_ZED=1 (81 s more than make test has
+    for it; it passed there in make test at 196f96e, 2026-12-07): the stack's
+    Cinder is the same for both engines, and test_snapshot_refused_by_quota
+    keeps a failure on Zed's in make test."""
     execution_id = mistral.start('create_backups_workflow', dict(
         FAST, volumes_id_list=[fleet.a1], report_to_list=[REPORT_TO]))
     clone, = wait_until("cinder-backup to read the snapshot's clone", lambda: [
