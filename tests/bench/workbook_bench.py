@@ -45,7 +45,6 @@ import threading
 import time
 
 import psutil
-import yaml
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(REPO / 'tests'), str(REPO / 'tools' / 'stack')]
@@ -55,7 +54,7 @@ import supervision  # noqa: E402
 from system.api import Session  # noqa: E402
 from system.volumes import Rbd, VolumeMaker  # noqa: E402
 from support.polling import wait_until  # noqa: E402
-from system.workflows import TERMINAL, WORKBOOK, Mistral  # noqa: E402
+from system.workflows import TERMINAL, Mistral, workbook_default  # noqa: E402
 
 HERE = pathlib.Path(__file__).resolve().parent
 PLAIN_SCRIPT = HERE / 'plain_backup_loop.py'
@@ -131,14 +130,6 @@ class PeakMemory:
     def __exit__(self, *exc_info):
         self._done.set()
         self._thread.join()
-
-
-def workbook_default(name):
-    """create_backups_workflow's own default for input NAME."""
-    workflow = yaml.safe_load(WORKBOOK.read_text())['workflows']['create_backups_workflow']
-    defaults = {name: value for item in workflow['input'] if isinstance(item, dict)
-                for name, value in item.items()}
-    return defaults[name]
 
 
 def parse_time(text):
@@ -299,11 +290,12 @@ class Bench:
         return figures
 
     def measure_all(self, volumes, records, poll_interval=None, save=lambda results: None,
-            ways='abc'):
+            ways='abc', warm_up=True):
         """Measure, calling SAVE with the results so far after each step.
         POLL_INTERVAL None: the workbook's default. WAYS: the letters of the
         ways to measure (b is (a)'s runs with another input, c the plain
-        script; both ways are long)."""
+        script; both ways are long). WARM_UP False leaves out the unmeasured
+        first run, which only makes the first way's times fair."""
         if poll_interval is None:
             poll_interval = workbook_default('poll_interval')
             workbook_poll_interval = None
@@ -319,7 +311,7 @@ class Bench:
                           for i in range(volumes)]
             # Creates the workbook and warms each Mistral, cinder-api and
             # the driver's connection up; not measured.
-            for engine in self.engines:
+            for engine in self.engines if warm_up else ():
                 self.workbook_run(engine, volume_ids[:1], 'bench-warm-up-' + engine,
                                   workbook_poll_interval)
             # The short step first: the long ones need not be lost if it fails.

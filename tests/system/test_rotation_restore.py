@@ -1,10 +1,13 @@
 """rotate_backups_workflow and restore_backup_workflow on one volume's history.
 
-The history is one volume's backups, oldest first: F1 (full, by the workflow,
-made 40 days old in Cinder's database), H (full, made by hand, also 40 days
-old), W (full, by the workflow with another backup_mark, as a second schedule
-would make it, also 40 days old), F2 (full), I1 and I2 (incremental, each
-after new data). Each test starts from the backups it names (History.start_from):
+The history is one volume's backups, oldest first: F1 (full, as the workflow
+makes it, made 40 days old in Cinder's database), H (full, made by hand, also
+40 days old), W (full, as the workflow makes it with another backup_mark, as a
+second schedule would, also 40 days old), F2 (full), I1 and I2 (incremental,
+each after new data). F1 and W are made through Cinder's API with the
+description the workflow writes, the one thing of a backup the rotation
+reads that tells who made it: a workflow run each took half a minute of
+`make test` on Mistral 2.0.0; F2, I1 and I2 are the workflow's own. Each test starts from the backups it names (History.start_from):
 the volume's other backups are deleted and the named ones gone are made again.
 Building a history takes minutes on Mistral 2.0.0, so the module builds one and
 the tests, in file order, each start from what the one before left: dry runs,
@@ -14,10 +17,11 @@ still starts from its own state, at the cost of making the missing backups
 again.
 """
 
+import uuid
+
 import pytest
 
-
-from .workflows import FAST, REPORT_TO
+from .workflows import FAST, REPORT_TO, workbook_default
 
 AGED_DAYS = 40
 WEEKLY_MARK = 'Weekly backup by sample_backup_workbook'
@@ -85,11 +89,12 @@ class History:
         return run.volumes[self.volume]['backup_id']
 
     def _make_aged(self, name):
-        if name == 'H':
-            backup_id = self.volumes.backup(self.volume, 'made-by-hand', user='admin')
-        else:
-            backup_id = self._workflow_backup(**({'backup_mark': WEEKLY_MARK} if name == 'W'
-                                                 else {}))
+        """As admin, as the workflow runs here."""
+        description = {'F1': workbook_default('backup_mark'), 'W': WEEKLY_MARK}.get(name)
+        if description:
+            description += ', execution {}'.format(uuid.uuid4())
+        backup_id = self.volumes.backup(self.volume, 'aged-' + name, user='admin',
+                                        description=description)
         self.stack.query('cinder', "UPDATE backups SET created_at = created_at - interval "
                          "'{} days' WHERE id = '{}'".format(AGED_DAYS, backup_id))
         self._ids[name] = backup_id

@@ -99,13 +99,13 @@ class VolumeMaker:
                      {'os-complete': None})
         _wait_status(admin, 'volume', volume_id, 'in-use', 60)
 
-    def backup(self, volume_id, name, user='alice', incremental=False):
+    def backup(self, volume_id, name, user='alice', incremental=False, description=None):
         """A backup of the volume made as USER (by hand, as an operator would:
-        no workflow's description), once it is available."""
+        no workflow's description unless DESCRIPTION), once it is available."""
         api = self.sessions[user]
         backup_id = api.cinder('POST', '/backups', {'backup': {
             'volume_id': volume_id, 'name': name, 'incremental': incremental,
-            'force': True}})['backup']['id']
+            'force': True, 'description': description}})['backup']['id']
         self.backups.append(backup_id)
         _wait_status(api, 'backup', backup_id, 'available', 300)
         return backup_id

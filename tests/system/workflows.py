@@ -13,6 +13,7 @@ import mailbox
 import re
 
 import pytest
+import yaml
 
 import stack as stack_module
 from plugin_deployment import key_file_of
@@ -37,6 +38,14 @@ KEYSTONE_TOKEN = re.compile(r'gAAAAA[A-Za-z0-9_-]{60,}')
 MITAKA_ACTION_PREAMBLE = re.compile(r'Failed to run action \[.*?\]\n ', re.S)
 ZED_ACTION_WRAPPING = re.compile(
     r"The action raised an exception \[action=.*?, action_ex_id=[^,]*, msg='(.*)'\]", re.S)
+
+
+def workbook_default(name):
+    """create_backups_workflow's own default for input NAME."""
+    workflow = yaml.safe_load(WORKBOOK.read_text())['workflows']['create_backups_workflow']
+    defaults = {name: value for item in workflow['input'] if isinstance(item, dict)
+                for name, value in item.items()}
+    return defaults[name]
 
 
 class Execution:
