@@ -47,10 +47,13 @@ EXECUTION_TIMEOUT = 600
 # The beginnings of Fuel 9's commands that newer clients type differently,
 # as the guide names them beside the Fuel 9 form: python-openstackclient
 # 3.0 renamed the backup commands; Fuel 9's cliff (2.0) needs the quotes to
-# reach `workflow execution show output`, which newer mistralclients renamed.
+# reach `workflow execution show output` and `task execution show
+# published`, which newer mistralclients renamed.
 NEWER_FORMS = {'openstack backup list': 'openstack volume backup list',
                "openstack workflow execution 'show output'":
-               'openstack workflow execution output show'}
+               'openstack workflow execution output show',
+               "openstack task execution 'show published'":
+               'openstack task execution published show'}
 # The chapter's sections that hold commands, in its order.
 SECTIONS = [
     'copy-the-workbook-to-a-controller', 'recommended-a-relay-on-the-controller',
@@ -369,6 +372,11 @@ def output_shown(walkthrough, output, **_):
     assert json.loads(output) == walkthrough.last_execution().output
 
 
+def published_shown(walkthrough, output, **_):
+    """The entries an ERROR run has no output for: the same as the output's."""
+    assert json.loads(output) == {'volumes': walkthrough.last_execution().output['volumes']}
+
+
 def backups_listed(walkthrough, output, **_):
     execution = walkthrough.last_execution()
     statuses = dict(zip(column(output, 'ID'), column(output, 'Status')))
@@ -416,6 +424,7 @@ EXPECTED = [
     (r'openstack task execution list \S+', tasks_listed),
     (r'openstack task execution show \S+', task_shown),
     (r"openstack workflow execution 'show output' \S+", output_shown),
+    (r"openstack task execution 'show published' .*", published_shown),
     (r'openstack (volume )?backup list', backups_listed),
     (r'openstack cron trigger create .*', trigger_created),
     (r'openstack cron trigger list', triggers_listed),

@@ -9,10 +9,16 @@ doc/limitations.rst names. The seed's way, the settings written into the
 workbook's placeholders, still sends the report when no environment is given.
 """
 
+import socket
+
 import pytest
 
 from .workflows import (
     FAST, MAIL_ENV, REPORT_TO, WORKBOOK, WORKBOOK_NAME, Mistral, assert_no_secret_in)
+
+# The mail environment's smtp_timeout for the stalled server: seconds, where
+# the default is two minutes.
+SMTP_TIMEOUT = 10
 
 
 def places_showing(records, value):
@@ -136,3 +142,39 @@ def test_refused_login_fails_the_run_without_showing_the_password(wrong_password
         expected |= {'task send_mail', 'task send_backup_report'}
     assert places_showing(records, wrong_password) == expected
     assert_no_secret_in('\n'.join(text for _, text in records), secrets, 'the execution')
+
+
+@pytest.fixture
+def silent_mail_server(mistral):
+    """A mail server that takes the connection and never says a word: the
+    kernel completes it, and nothing reads or writes (a misbehaving server,
+    not a stand-in for the stack's own). Mistral 2.0.0's std.email, through
+    smtplib without a timeout, would wait for the greeting for ever."""
+    with socket.socket() as server:
+        server.bind(('127.0.0.1', 0))
+        server.listen(8)
+        mistral.put_mail_env(smtp_server='127.0.0.1:{}'.format(server.getsockname()[1]),
+                             smtp_timeout=SMTP_TIMEOUT)
+        try:
+            yield server
+        finally:
+            mistral.put_mail_env()
+
+
+def test_a_mail_server_that_never_answers_cannot_hold_the_run(silent_mail_server, mistral,
+                                                               fleet, cinder):
+    """The report's task fails at smtp_timeout: the run ends in ERROR, its
+    volume backed up and its snapshot deleted, instead of never ending
+    (mistral.run gives up after 5 minutes)."""
+    run = mistral.run('create_backups_workflow', dict(
+        FAST, volumes_id_list=[fleet.a1], report_to_list=[REPORT_TO]))
+    assert run.state == 'ERROR' and 'fail_on_undelivered_report' in run.state_info, run
+    assert run.outcomes() == {fleet.a1: 'backed_up'}
+    mails = [task for _, tasks in mistral.tree(run.id) for task in tasks
+             if task['name'] == 'send_mail']
+    assert [(task['state'], 'timed out' in str(task['state_info'])) for task in mails] == [
+        ('ERROR', True)], mails
+    silent_mail_server.setblocking(False)
+    connection, _ = silent_mail_server.accept()  # the executor did connect
+    connection.close()
+    cinder.assert_no_snapshot_left()

@@ -395,6 +395,71 @@ def test_ids_and_addresses_as_the_guide_shows_them_pass(workbook, evaluate, name
         assert input_errors(workbook, evaluate, name, changes) == []
 
 
+@pytest.mark.parametrize('name', [CREATE, ROTATE])
+def test_both_selection_lists_at_once_are_refused_by_name(workbook, evaluate, name):
+    """Which of them was meant is the caller's to say: both are named."""
+    assert input_errors(workbook, evaluate, name, {
+        'volumes_id_list': [VOLUME_ID], 'projects_id_list': [PROJECT_ID]}) == [
+            'projects_id_list', 'volumes_id_list']
+
+
+# What Keystone answered for each project of projects_id_list, as the
+# with-items task's result holds it: the project, or the error text.
+KEYSTONE_ERROR_404 = ("Failed to run action [action_ex_id=1, params=...]\n "
+                      "KeystoneAction.projects.get failed: <class 'keystoneauth1.exceptions.http"
+                      ".NotFound'>: Could not find project: p2.")
+
+
+def test_each_project_keystone_does_not_show_is_named(workbook, evaluate):
+    record = workbook['workflows']['_select_volumes_workflow']['tasks'][
+        'record_unreadable_projects']['publish']['errors']
+    results = [{'id': 'p1', 'name': 'one'}, KEYSTONE_ERROR_404,
+               "The action raised an exception [msg='You are not authorized (HTTP 403)']",
+               'KeystoneAction.projects.get failed: Connection refused']
+    assert evaluate(record, {'projects_id_list': ['p1', 'p2', 'p3', 'p4']},
+                    returns={'task': {'result': results}}) == [
+        'project p2: Keystone has no such project (404)',
+        'project p3: not shown to the user of this run (403): only admin names other projects',
+        'project p4: could not be read: KeystoneAction.projects.get failed: Connection refused']
+
+
+def stopped_run_report(workbook, evaluate, **inputs):
+    """The subject, summary, lines and addressees of
+    _report_stopped_run_workflow's report for INPUTS."""
+    task = workbook['workflows']['_report_stopped_run_workflow']['tasks']['send_report']
+    data = dict(workflow_defaults(workbook['workflows']['_report_stopped_run_workflow']),
+                title='Cinder backups', report_to_list=['ops@example.com'])
+    data.update(inputs)
+    return {key: evaluate(task['input'][key], data)
+            for key in ('subject', 'summary', 'lines', 'to_addrs')}
+
+
+def test_refused_inputs_are_reported_by_name_to_valid_addresses(workbook, evaluate):
+    report = stopped_run_report(workbook, evaluate,
+                                input_errors=['concurrency', 'volumes_id_list'])
+    assert report == {
+        'subject': 'Cinder backups refused: invalid concurrency, volumes_id_list',
+        'summary': 'Nothing was done: inputs not as the guide says '
+                   '(concurrency, volumes_id_list)',
+        'lines': ['invalid input: concurrency', 'invalid input: volumes_id_list'],
+        'to_addrs': ['ops@example.com']}
+    # Refused addresses get nothing; whatever they hold, nothing raises.
+    for refused in ([{'to': 'ops@example.com'}], 'ops@example.com', [None]):
+        assert stopped_run_report(workbook, evaluate, report_to_list=refused,
+                                  input_errors=['report_to_list'])['to_addrs'] is None
+
+
+def test_a_failed_selection_is_reported_with_its_errors(workbook, evaluate):
+    report = stopped_run_report(workbook, evaluate, input_errors=[],
+                                failure='the volume selection failed',
+                                errors=['project p2 could not be read: (HTTP 404)'])
+    assert report == {
+        'subject': 'Cinder backups failed: the volume selection failed',
+        'summary': 'Nothing was done: the volume selection failed',
+        'lines': ['project p2 could not be read: (HTTP 404)'],
+        'to_addrs': ['ops@example.com']}
+
+
 def values_of(node, key):
     if isinstance(node, dict):
         for k, v in node.items():
@@ -593,10 +658,11 @@ def test_backups_in_error_go_with_any_limit(workbook, evaluate, keep_last, max_a
 
 
 def volume_entry(volume_id, outcome, name=None, project_id=None, size_gib=None,
-                 backup_id=None, incremental=False, note=None):
+                 backup_id=None, incremental=False, note=None, snapshot_left=None):
     """One entry of create_backups_workflow's output."""
     return dict(volume_id=volume_id, name=name, project_id=project_id, size_gib=size_gib,
-                outcome=outcome, backup_id=backup_id, incremental=incremental, note=note)
+                outcome=outcome, backup_id=backup_id, incremental=incremental, note=note,
+                snapshot_left=snapshot_left)
 
 
 # How Mistral 2.0.0 words an action's error (its default_executor.py).
@@ -613,6 +679,8 @@ REPORTED_VOLUMES = [
     volume_entry('v6', 'failed', 'db-2', None, 20, note='backup could not be created: ' + (
         MITAKA_ACTION_ERROR.format('backups.create', "{u'volume_id': u'v6', u'force': True}",
                                    'CinderAction.backups.create failed: quota'))),
+    volume_entry('v7', 'backed_up', 'mail', 'p2', 2, 'b7', snapshot_left='s7',
+                 note='snapshot s7 could not be deleted (last seen available)'),
 ]
 # Failed, then skipped, each with its reason first; then the backed-up ones,
 # each in its group in the order of the run. As count_outcomes publishes
@@ -623,6 +691,9 @@ REPORT_LINES = [
         'backups.create', "{u'volume_id': u'v6', u'force': True}",
         'CinderAction.backups.create failed: quota') + '; volume db-2 (v6), 20 GiB',
     'skipped: status is error; volume old (v4), project p2, 5 GiB',
+    'backed up: full backup b7 (snapshot s7 could not be deleted (last seen available)); '
+    'volume mail (v7), project p2, 2 GiB',
+    'snapshot left: s7, delete it once nothing reads it; volume mail (v7), project p2, 2 GiB',
     'backed up: full backup b1; volume web-1 (v1), project p1, 10 GiB',
     'backed up: incremental backup b3; volume db-1 (v3), project p1, 20 GiB',
     'backed up: full backup b5 (full backup: no available backup to base an incremental one '
@@ -637,7 +708,8 @@ MAILED_LINES = [
 
 def test_the_backup_report_reads_at_a_glance(workbook, evaluate):
     """A line per volume: its name, project and size, full or incremental,
-    and for a failure the reason first; failures at the top."""
+    and for a failure the reason first; failures at the top, and a line of
+    its own for each snapshot left."""
     task = workbook['workflows']['create_backups_workflow']['tasks']['count_outcomes']
     lines = evaluate(task['publish']['report_lines'], {'volumes': REPORTED_VOLUMES})
     assert lines == REPORT_LINES
@@ -664,6 +736,50 @@ def test_the_guide_shows_the_report_as_the_workbook_writes_it(workbook, evaluate
         'run': 'Execution 9822a1c0-bd79-4bb2-9c91-c0accf96e60e of '
                'sample_backup_workbook.create_backups_workflow'}, now=192)
     assert textwrap.indent(body, '   ') in guide
+
+
+def run_end(workbook, evaluate, volumes, volumes_id_list=None):
+    """What count_outcomes counts of VOLUMES, the report's subject, and the
+    task the run ends at (None: SUCCESS)."""
+    tasks = workbook['workflows']['create_backups_workflow']['tasks']
+    data = {'volumes': volumes, 'volumes_id_list': volumes_id_list}
+    for name in ('backed_up_count', 'failed_count', 'skipped_count', 'expected_count',
+                 'snapshots_left_count'):
+        data[name] = evaluate(tasks['count_outcomes']['publish'][name], data)
+    ends = [target for branch in tasks['send_backup_report']['on-success']
+            for target, condition in branch.items() if evaluate(condition, data)]
+    return (evaluate(tasks['send_backup_report']['input']['subject'], data),
+            ends[0] if ends else None)
+
+
+def test_a_backup_whose_snapshot_is_left_counts_as_backed_up(workbook, evaluate):
+    """Before, such a volume was 'failed' and its backup's ID untold, the
+    subject counting 0 backed up while the backup was there to restore.
+    The snapshot left still ends the run in ERROR: it must be deleted."""
+    left = volume_entry('v1', 'backed_up', backup_id='b1', snapshot_left='s1')
+    assert run_end(workbook, evaluate, [left, volume_entry('v2', 'backed_up')]) == (
+        'Cinder backups success: 2 backed up, 0 failed, 0 skipped; 1 snapshot left',
+        'fail_on_snapshots_left')
+    assert run_end(workbook, evaluate, [volume_entry('v2', 'backed_up')]) == (
+        'Cinder backups success: 1 backed up, 0 failed, 0 skipped', None)
+    failed = volume_entry('v3', 'failed', snapshot_left='s3')
+    assert run_end(workbook, evaluate, [left, failed]) == (
+        'Cinder backups partial: 1 backed up, 1 failed, 0 skipped; 2 snapshots left',
+        'fail_on_volumes_not_backed_up')
+
+
+def test_a_volume_deleted_after_the_listing_does_not_fail_the_run(workbook, evaluate):
+    """Normal churn in a run of every volume; a volume named in
+    volumes_id_list that does not exist is the caller's to hear about."""
+    volumes = [volume_entry('v1', 'backed_up', backup_id='b1'),
+               volume_entry('v2', 'skipped', note='no longer exists')]
+    assert run_end(workbook, evaluate, volumes) == (
+        'Cinder backups success: 1 backed up, 0 failed, 1 skipped', None)
+    assert run_end(workbook, evaluate, volumes, volumes_id_list=['v1', 'v2']) == (
+        'Cinder backups partial: 1 backed up, 0 failed, 1 skipped',
+        'fail_on_volumes_not_backed_up')
+    skipped = [volumes[0], volume_entry('v3', 'skipped', note='status is error')]
+    assert run_end(workbook, evaluate, skipped)[1] == 'fail_on_volumes_not_backed_up'
 
 
 def test_the_rotation_report_puts_failures_first_with_their_reason(workbook, evaluate):
@@ -981,6 +1097,135 @@ def test_a_deletion_counts_only_once_cinder_answers_404(workbook, evaluate, task
                    TOKEN_REFUSED[engine]) == [refused]
     for error in (SNAPSHOT_STILL_DELETING, OTHER_ERROR):
         assert targets(evaluate, workbook, workflow, task, 'on-error', error) == [otherwise]
+
+
+# Where a wait's 404 leads: what it waited for was deleted by someone else.
+GONE_WHILE_WAITED = {
+    'wait_for_snapshot': 'record_snapshot_gone',
+    'wait_for_backup': 'record_backup_gone',
+    'wait_for_backup_end': 'delete_snapshot',
+    'wait_for_restore': 'record_restored_volume_gone',
+}
+
+
+@pytest.mark.parametrize('wait', sorted(GONE_WHILE_WAITED))
+@pytest.mark.parametrize('engine', sorted(GONE))
+def test_a_404_ends_a_wait_at_once_and_says_what_went(workbook, evaluate, wait, engine):
+    """Before, a backup deleted out of band was polled until the time
+    budget, reported as a time-out and waited for an hour more."""
+    polls = polls_until(evaluate, workbook, wait, None, poll_interval=10, error_after=95,
+                        error=GONE[engine])
+    assert polls[-2] < 95 <= polls[-1], polls
+    assert on_error_targets(evaluate, workbook, wait, GONE[engine]) == [GONE_WHILE_WAITED[wait]]
+
+
+@pytest.mark.parametrize('engine', sorted(GONE))
+def test_a_volume_deleted_before_its_turn_is_skipped(workbook, evaluate, engine):
+    """Before, it failed the night's run: 'volume could not be read'."""
+    gone = GONE[engine].replace('volume_snapshots', 'volumes').replace('Snapshot', 'Volume')
+    assert targets(evaluate, workbook, BACK_UP_VOLUME, 'get_volume', 'on-error', gone) == [
+        'skip_deleted_volume']
+    assert targets(evaluate, workbook, BACK_UP_VOLUME, 'get_volume', 'on-error',
+                   OTHER_ERROR) == ['record_volume_read_refused']
+    skip = workbook['workflows'][BACK_UP_VOLUME]['tasks']['skip_deleted_volume']['publish']
+    assert skip == {'outcome': 'skipped', 'note': 'no longer exists'}
+
+
+# fail_reason of the backup that loses the race to create the bucket (the
+# GCS driver's exception around googleapiclient's HttpError; Cinder keeps
+# 255 characters).
+BUCKET_RACE = ('Google Cloud Storage api failure: <HttpError 409 when requesting '
+               'https://storage.googleapis.com/storage/v1/b?project=p&alt=json returned '
+               '"You already own this bucket. Please select another name.">')[:255]
+
+
+@pytest.mark.parametrize('fail_reason, retried, following', [
+    pytest.param(BUCKET_RACE, False, 'retry_backup_after_bucket_race', id='race-retried'),
+    pytest.param(BUCKET_RACE, True, 'record_backup_not_available', id='race-retried-once'),
+    pytest.param('Google Cloud Storage api failure: <HttpError 403 ...>', False,
+                 'record_backup_not_available', id='other-error-not-retried'),
+])
+def test_the_first_nights_bucket_race_costs_no_backup(workbook, evaluate, fail_reason, retried,
+                                                       following):
+    assert targets(evaluate, workbook, BACK_UP_VOLUME, 'wait_for_backup', 'on-success',
+                   backup_status='error', backup_fail_reason=fail_reason,
+                   retried_after_bucket_race=retried) == [following]
+    assert targets(evaluate, workbook, BACK_UP_VOLUME, 'wait_for_backup', 'on-success',
+                   backup_status='available') == ['record_backup']
+    tasks = workbook['workflows'][BACK_UP_VOLUME]['tasks']
+    assert tasks['retry_backup_after_bucket_race']['publish'] == {
+        'retried_after_bucket_race': True}
+    assert tasks['retry_backup_after_bucket_race']['on-success'] == ['delete_raced_backup']
+    assert tasks['delete_raced_backup']['on-complete'] == ['create_backup']
+
+
+@pytest.mark.parametrize('recorder', ['record_snapshot_left', 'record_token_refused'])
+def test_a_snapshot_left_keeps_the_volumes_outcome(workbook, recorder):
+    """A backup that became available stays 'backed_up'; the snapshot is
+    named apart (count_outcomes gives it a line of its own)."""
+    publish = workbook['workflows'][BACK_UP_VOLUME]['tasks'][recorder]['publish']
+    assert 'outcome' not in publish
+    assert publish['snapshot_left'] == '<% $.snapshot_id %>'
+
+
+# How each engine's timeout policy words the error of a task it failed.
+TIMED_OUT = {'mitaka': 'Task timed out [id=t1, timeout(s)=300].',
+             'zed': 'Task timed out [timeout(s)=300].'}
+
+
+def calls_outside_mistral(workbook):
+    """(workflow, task name, task) of every task whose action calls a service."""
+    return [(workflow, name, task) for workflow in workbook['workflows'].values()
+            for name, task in workflow['tasks'].items()
+            if task.get('action', 'std.noop').split()[0] not in ('std.noop', 'std.fail')]
+
+
+def test_every_call_outside_mistral_has_a_timeout_past_its_own_delays(workbook, evaluate):
+    """A request that never answers, or whose result Mistral 2.0.0 lost,
+    fails its task after the timeout instead of holding the run for ever;
+    the timeout is never shorter than what the task itself may take: its
+    wait's time budget, or its retries' delays."""
+    calls = calls_outside_mistral(workbook)
+    assert len(calls) >= 20
+    for workflow, name, task in calls:
+        assert 'timeout' in task, name
+        data = dict(workflow.get('vars', {}), poll_interval=10, time_budget=600,
+                    projects_id_list=['p1'])
+
+        def value(key, source=task):
+            text = source[key]
+            return evaluate(text, data, returns={'env': None}) if isinstance(text, str) else text
+        timeout = value('timeout')
+        retry = task.get('retry')
+        if name == 'send_mail':
+            assert timeout == 120
+        elif retry is None:
+            assert timeout >= 300, name
+        elif 'time_budget' in str(retry.get('continue-on')):
+            assert timeout >= 600 + 10 + 300, name
+        else:
+            waited = task.get('wait-before', 0) and value('wait-before')
+            assert timeout >= waited + value('count', retry) * value('delay', retry) + 300, name
+
+
+@pytest.mark.parametrize('engine', sorted(TIMED_OUT))
+def test_a_task_past_its_timeout_is_not_asked_again(workbook, evaluate, engine):
+    """Mistral 2.0.0 starts a task's clock once, not at each retry: a retry
+    after the timeout would be unbounded."""
+    tasks = workbook['workflows'][BACK_UP_VOLUME]['tasks']
+    data = dict(workbook['workflows'][BACK_UP_VOLUME]['vars'])
+    assert evaluate(tasks['delete_snapshot']['retry']['break-on'], data,
+                    returns={'task': {'state_info': TIMED_OUT[engine]}}) is True
+    assert evaluate(tasks['delete_snapshot']['retry']['break-on'], data,
+                    returns={'task': {'state_info': SNAPSHOT_STILL_DELETING}}) is False
+    assert evaluate(tasks['delete_busy_snapshot']['retry']['continue-on'], data,
+                    returns={'task': {'state_info': TIMED_OUT[engine]}}) is False
+
+
+def test_the_mail_server_s_time_comes_from_the_mail_environment(workbook, evaluate):
+    send_mail = workbook['workflows']['_send_report_workflow']['tasks']['send_mail']
+    assert evaluate(send_mail['timeout'], {}, returns={'env': {'smtp_timeout': 5}}) == 5
+    assert evaluate(send_mail['timeout'], {}, returns={'env': {'smtp_server': 'relay'}}) == 120
 
 
 @pytest.mark.parametrize('status, following', [
