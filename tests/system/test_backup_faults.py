@@ -172,7 +172,8 @@ def test_snapshot_held_for_good_leaves_the_backup_counted(mistral, fleet, cinder
     """A clone the run does not know of holds its snapshot to the end: the
     backup is there to restore, so the volume is backed up, with its
     backup's ID (before, 'failed', and the subject counted 0 backed up);
-    the snapshot gets a line of its own, and the run ends in ERROR for it."""
+    the snapshot gets a line of its own, the subject says 'partial' (there
+    is work left for the operator), and the run ends in ERROR for it."""
     execution_id = mistral.start('create_backups_workflow', dict(
         FAST, volumes_id_list=[fleet.b1], report_to_list=[REPORT_TO]))
     snapshot, = wait_until("the run's snapshot to be made", lambda: [
@@ -190,7 +191,7 @@ def test_snapshot_held_for_good_leaves_the_backup_counted(mistral, fleet, cinder
     assert backup['id'] == entry['backup_id'] and backup['status'] == 'available'
     report = mail.report(run.id)
     assert report['Subject'] == (
-        'Cinder backups success: 1 backed up, 0 failed, 0 skipped; 1 snapshot left')
+        'Cinder backups partial: 1 backed up, 0 failed, 0 skipped; 1 snapshot left')
     *_, backed_up, snapshot_line = mail.lines(report)
     assert backed_up.startswith('backed up: full backup {} (snapshot {} could not be deleted'
                                 .format(backup['id'], snapshot['id'])), backed_up
@@ -204,16 +205,18 @@ def test_the_first_nights_bucket_race_costs_no_backup(mistral, fleet, cinder, gc
     GCS front answers the driver's bucket lookup with 409 once (a stand-in
     for Google's "you already own this bucket", which the stack's bucket,
     made before the tests, cannot give), and that backup ends in error. The
-    run deletes it and backs up again."""
+    run backs the volume up once more; the backup in error stays, for the
+    rotation to delete."""
     gcs_faults.inject({'method': 'GET', 'path': r'^/storage/v1/b\?', 'status': 409, 'times': 1})
     run = run_one(mistral, fleet.a2)
     assert gcs_faults.answered(409) == 1, 'the fault was not met'
     assert run.state == 'SUCCESS', run
     entry = run.volumes[fleet.a2]
     assert entry['outcome'] == 'backed_up'
-    cinder.wait_backups_settled()
-    backup, = cinder.backups_of(run.id)
-    assert backup['id'] == entry['backup_id'] and backup['status'] == 'available'
+    backups = {backup['status']: backup for backup in cinder.backups_of(run.id)}
+    assert sorted(backups) == ['available', 'error'], backups
+    assert backups['available']['id'] == entry['backup_id']
+    assert 'HttpError 409' in backups['error']['fail_reason']
     cinder.assert_no_snapshot_left()
 
 

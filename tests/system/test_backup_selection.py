@@ -135,6 +135,12 @@ def malformed_inputs(fleet):
         # Before, every volume failed at its snapshot.
         ('create_backups_workflow', {'volumes_id_list': [fleet.b1], 'snapshot_name': 'x' * 256},
          ['snapshot_name']),
+        # Before, Cinder refused every backup's description with the line
+        # break (Zed), and Fuel 9's MySQL cannot keep the emoji.
+        ('create_backups_workflow', {'volumes_id_list': [fleet.b1], 'report_to_list': [REPORT_TO],
+                                     'backup_mark': 'Nightly\nbackup',
+                                     'snapshot_name': 'nightly \U0001F4BE'},
+         ['backup_mark', 'snapshot_name']),
         ('rotate_backups_workflow', {'volumes_id_list': ['b\u00e4d'], 'keep_last': 0,
                                      'report_to_list': [REPORT_TO]},
          ['keep_last', 'volumes_id_list']),

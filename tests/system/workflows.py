@@ -66,7 +66,7 @@ class Execution:
     @property
     def volumes(self):
         """create_backups_workflow's outcome per volume: {volume_id: entry},
-        from the output, or on failure from what summarize_backups published."""
+        from the output, or on failure from what count_outcomes published."""
         entries = self.output.get('volumes', self.published.get('volumes')) or []
         return {entry['volume_id']: entry for entry in entries}
 
