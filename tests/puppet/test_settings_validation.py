@@ -79,6 +79,11 @@ BAD = [
     pytest.param(lambda s: dict(s, **{KEY: s[KEY][:-8]}), KEY, id='key cut short'),
     pytest.param(with_key_file(lambda text: '[' + text + ']'), KEY,
                  id='base64 of a JSON list'),
+    pytest.param(lambda s: dict(s, **{KEY: entered_key('"service_account"')}), KEY,
+                 id='base64 of a JSON string'),
+    pytest.param(lambda s: dict(s, **{KEY: entered_key('null')}), KEY, id='base64 of JSON null'),
+    pytest.param(with_key_file(lambda text: text + ', ' + text), KEY,
+                 id='base64 of two JSON documents'),
     pytest.param(lambda s: dict(s, **{KEY: entered_key('{"type": "service_account",')}), KEY,
                  id='base64 of malformed JSON'),
     pytest.param(lambda s: dict(s, **{KEY: base64.b64encode(b'{"type": "\xff"}').decode()}), KEY,
@@ -171,3 +176,21 @@ def test_invalid_setting_fails_naming_it_without_quoting_the_key(
     entered = change(default_settings).get(KEY)
     for shown_as in (None, entered if isinstance(entered, str) else None):
         assert_no_key_material(key_text(default_settings), message, entered=shown_as)
+
+
+PATTERN_MESSAGE = 'must be the key file in base64, on one line, as "base64 -w0 <key file>" prints it'
+
+
+@pytest.mark.parametrize('case, why', [
+    # Ruby 1.9.3's json 1.5 refuses a bare value at the top level, json 2
+    # takes it: neither parser sees anything but what starts with '{', as
+    # the pattern wants base64 that starts with 'e' (a first byte of
+    # 'xyz{'), so the message is the same on Fuel 9 and here.
+    ('base64 of a JSON list', PATTERN_MESSAGE),
+    ('base64 of a JSON string', PATTERN_MESSAGE),
+    ('base64 of JSON null', PATTERN_MESSAGE),
+    ('base64 of two JSON documents', 'is not the base64 of a JSON key file'),
+    ('base64 of malformed JSON', 'is not the base64 of a JSON key file'),
+])
+def test_a_key_that_is_not_one_json_object_gets_the_same_message_on_every_json(outcomes, case, why):
+    assert outcomes[case] == 'fuel-plugin-cinder-gcs: setting {} {}'.format(KEY, why)
