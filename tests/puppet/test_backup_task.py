@@ -99,9 +99,12 @@ def test_restart_exactly_when_configuration_or_key_changed(
     assert result.restarted('cinder-backup') == bool(expected_changes)
 
 
-def test_unmanaged_service_is_never_restarted(sandbox, default_settings):
+# A quoted Hiera value reads as what it says: before, the string 'false'
+# was true to Puppet 3 and 7 alike.
+@pytest.mark.parametrize('unmanaged', [False, 'false'])
+def test_unmanaged_service_is_never_restarted(sandbox, default_settings, unmanaged):
     result = apply_ok(sandbox, astute('ceph-controller', default_settings,
-                                      cinder_gcs_manage_service=False, **NO_LIBRARIES))
+                                      cinder_gcs_manage_service=unmanaged, **NO_LIBRARIES))
     assert 'File[{}]'.format(KEY_FILE) in result.changed_resources()
     assert 'Service[cinder-backup]' not in result.resources()
 
@@ -161,6 +164,21 @@ def test_bad_input_fails_naming_the_setting_and_changes_nothing(
     for entered in (None, settings[KEY]):
         assert_no_key_material(service_account_key, result.stdout, result.stderr,
                                result.report_text, entered=entered)
+
+
+# '' is false to Puppet 3 (Fuel 9) and true to Puppet 7: refused, so that a
+# node does the same whichever Puppet reads it.
+@pytest.mark.parametrize('flag, value', [
+    ('manage_service', ''), ('install_client_libraries', 'yes')])
+def test_a_flag_neither_true_nor_false_fails_naming_it_and_changes_nothing(
+        deployed, default_settings, flag, value):
+    before = snapshot(deployed)
+    result = deployed.apply(MANIFEST, astute('ceph-controller', default_settings,
+                                             **dict(NO_LIBRARIES, **{'cinder_gcs_' + flag: value})))
+    assert result.failed
+    assert 'fuel-plugin-cinder-gcs: cinder_gcs::{} must be true or false'.format(
+        flag) in result.stderr
+    assert snapshot(deployed) == before
 
 
 def test_private_key_never_shown_by_puppet(sandbox, default_settings,

@@ -66,6 +66,14 @@ GOOD = [
 ]
 
 BAD = [
+    # What a Hiera override without quotes gives: before, the number passed
+    # as text and stopped Puppet's regsubst with a message naming nothing.
+    pytest.param(setting('backup_gcs_retry_error_codes', 503), 'backup_gcs_retry_error_codes',
+                 id='retry code as a number'),
+    pytest.param(setting('backup_gcs_bucket', 20261207), 'backup_gcs_bucket',
+                 id='bucket name as a number'),
+    pytest.param(setting('backup_gcs_bucket_location', True), 'backup_gcs_bucket_location',
+                 id='location as a boolean'),
     pytest.param(setting(KEY, ''), KEY, id='no key entered'),
     pytest.param(setting(KEY, None), KEY, id='key missing from Hiera'),
     pytest.param(lambda s: dict(s, **{KEY: key_text(s)}), KEY,

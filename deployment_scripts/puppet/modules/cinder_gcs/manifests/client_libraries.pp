@@ -39,7 +39,8 @@ class cinder_gcs::client_libraries (
   $installer  = "${files}/install_python_libs.sh"
   $dists      = "${files}/python-libs"
 
-  if $pip_package {
+  # '' is false to Puppet 3 and true to 4+: skipped on both.
+  if $pip_package and $pip_package != '' {
     package { $pip_package:
       ensure => installed,
       before => Exec['cinder-gcs-install-client-libraries'],

@@ -26,11 +26,12 @@
 #
 # [*install_client_libraries*]
 #   (optional) Whether to install the bundled Python 2.7 Google client
-#   libraries. Defaults to true.
+#   libraries: true or false (also as the strings 'true' and 'false').
+#   Defaults to true.
 #
 # [*manage_service*]
-#   (optional) Whether to restart cinder-backup after a change.
-#   Defaults to true.
+#   (optional) Whether to restart cinder-backup after a change: true or
+#   false (also as strings). Defaults to true.
 #
 # [*credential_file*]
 #   (optional) Where the key is written; backup_gcs_credential_file points
@@ -68,6 +69,8 @@ class cinder_gcs (
 ) inherits cinder_gcs::params {
 
   cinder_gcs_validate_settings($settings)
+  $installs_libraries = cinder_gcs_boolean($install_client_libraries, 'cinder_gcs::install_client_libraries')
+  $manages_service    = cinder_gcs_boolean($manage_service, 'cinder_gcs::manage_service')
 
   class { 'cinder_gcs::credentials':
     key  => $settings['gcs_service_account_key'],
@@ -94,7 +97,7 @@ class cinder_gcs (
   # The option never points at a key file that is not there yet.
   Class['cinder_gcs::credentials'] -> Class['cinder_gcs::config']
 
-  if $install_client_libraries {
+  if $installs_libraries {
     class { 'cinder_gcs::client_libraries':
       target                  => $libraries_dir,
       pip                     => $pip,
@@ -108,14 +111,14 @@ class cinder_gcs (
     Class['cinder_gcs::client_libraries'] -> Class['cinder_gcs::config']
   }
 
-  if $manage_service {
+  if $manages_service {
     class { 'cinder_gcs::service':
       service_name => $backup_service,
     }
     contain 'cinder_gcs::service'
     Class['cinder_gcs::credentials'] ~> Class['cinder_gcs::service']
     Class['cinder_gcs::config'] ~> Class['cinder_gcs::service']
-    if $install_client_libraries {
+    if $installs_libraries {
       Class['cinder_gcs::client_libraries'] ~> Class['cinder_gcs::service']
     }
   }

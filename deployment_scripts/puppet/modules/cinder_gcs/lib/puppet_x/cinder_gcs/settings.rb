@@ -60,6 +60,16 @@ module PuppetX
         value
       end
 
+      # A flag of the module's classes, true or false on Puppet 3 and 4+
+      # alike: an empty string is false to Puppet 3 and true to 4+, and the
+      # string "false" true to both. The strings "true" and "false" (a
+      # quoted Hiera value) are read as what they say.
+      def self.boolean(name, value)
+        return value if [true, false].include?(value)
+        return value == 'true' if %w(true false).include?(value)
+        raise Puppet::ParseError, "fuel-plugin-cinder-gcs: #{name} must be true or false"
+      end
+
       def self.integer(settings, name, min, max)
         value = text(settings, name)
         unless value =~ INTEGER && value.to_i >= min && value.to_i <= max
@@ -132,6 +142,9 @@ module PuppetX
           unless settings.is_a?(Hash)
         PATTERNS.each do |name, (pattern, why)|
           fail_setting(name, why) unless text(settings, name) =~ pattern
+          # A number passes the pattern as text, then stops Puppet's own
+          # functions (regsubst) with a message that names no setting.
+          fail_setting(name, 'must be text: quote it in a Hiera override') unless settings[name].is_a?(String)
         end
         unless [true, false, 'true', 'false'].include?(settings['backup_gcs_enable_progress_timer'])
           fail_setting('backup_gcs_enable_progress_timer', 'must be true or false')
