@@ -2,7 +2,8 @@
 # Install what the build, or the tests, need on a Debian 12 machine:
 #   tools/install-deps.sh build   the RPM tools and fuel-plugin-builder only
 #   tools/install-deps.sh [test]  that, plus Puppet, the docs toolchain, the
-#                                 workbook parsers, the Python 2.7
+#                                 workbook parsers, Fuel 9's Puppet 3.8.7,
+#                                 the Python 2.7
 #                                 environments (Fuel 9's side, the released
 #                                 fuel-plugin-builder, the Fuel 9 masters) and
 #                                 the system-test stack
@@ -62,6 +63,7 @@ if ! venv_is_current test "$requirements"; then
     venv_done test "$requirements"
 fi
 "$TOP/tools/install-mistral-parsers.sh"
+"$TOP/tools/install-puppet38.sh"
 "$TOP/tools/install-py27.sh"
 "$TOP/tools/install-fpb-py27.sh"
 "$TOP/tools/install-fuel-master.sh"

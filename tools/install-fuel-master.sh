@@ -37,18 +37,6 @@ LODASH_SHA512=bf948a6619c252e8dc4e91691c420964355c04cd8e62344ec7bdf61f227a933299
     "the tags its README gives), or set FUEL9_VENDOR"
 (cd "$vendor" && sha256sum -c --quiet "$sums") || die "$vendor does not hold the files $sums names"
 
-# unpack TARBALL DIR: the tarball's one top directory becomes DIR, kept while
-# the tarball is the same.
-unpack() {
-    local tarball=$1 dir=$2 stamp
-    stamp=$(sha256sum "$tarball" | cut -d' ' -f1)
-    [ "$(cat "$dir/.unpacked-from" 2>/dev/null)" = "$stamp" ] && return 0
-    rm -rf "$dir"
-    mkdir -p "$dir"
-    tar -xzf "$tarball" -C "$dir" --strip-components=1
-    echo "$stamp" >"$dir/.unpacked-from"
-}
-
 step "unpacking Nailgun and fuel-library's tasks at ${TAGS[*]} into $sources"
 for tag in "${TAGS[@]}"; do
     unpack "$vendor/fuel-web-$tag-nailgun.tar.gz" "$sources/$tag/fuel-web"

@@ -34,3 +34,15 @@ venv_done() {
     local name=$1; shift
     cat "$@" > "$VENV_ROOT/$name/.built-from"
 }
+
+# unpack TARBALL DIR: the tarball's one top directory becomes DIR, kept while
+# the tarball is the same.
+unpack() {
+    local tarball=$1 dir=$2 stamp
+    stamp=$(sha256sum "$tarball" | cut -d' ' -f1)
+    [ "$(cat "$dir/.unpacked-from" 2>/dev/null)" = "$stamp" ] && return 0
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    tar -xzf "$tarball" -C "$dir" --strip-components=1
+    echo "$stamp" >"$dir/.unpacked-from"
+}

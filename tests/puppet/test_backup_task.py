@@ -13,7 +13,7 @@ from support.keys import assert_no_key_material
 from support.project import PLUGIN_NAME
 from support.puppet_sandbox import Sandbox
 
-from .bad_settings import KEY, key_text, setting, with_key, with_key_file
+from .bad_settings import BAD_INPUTS, KEY, with_key
 
 MANIFEST = 'cinder_gcs_backup.pp'
 CINDER_CONF = '/etc/cinder/cinder.conf'
@@ -107,29 +107,6 @@ def test_unmanaged_service_is_never_restarted(sandbox, default_settings, unmanag
                                       cinder_gcs_manage_service=unmanaged, **NO_LIBRARIES))
     assert 'File[{}]'.format(KEY_FILE) in result.changed_resources()
     assert 'Service[cinder-backup]' not in result.resources()
-
-
-# End to end through Puppet: the cases the issue names, and the key's
-# traps. tests/puppet/test_settings_validation.py checks every rule.
-BAD_INPUTS = [
-    pytest.param(lambda s: dict(s, **{KEY: key_text(s)}), KEY,
-                 id='key pasted as the JSON file, not in base64'),
-    pytest.param(with_key_file(lambda text: text.replace('"type"', 'type', 1)), KEY,
-                 id='key is malformed JSON (the parser would quote the key)'),
-    pytest.param(with_key(type='authorized_user'), KEY, id='key of a user, not a service account'),
-    pytest.param(with_key(private_key=None), KEY, id='key without private_key'),
-    pytest.param(with_key(private_key='MIIEvQIBADANBgkqhkiG9w0BAQEFAASC'), KEY,
-                 id='private_key is not PEM'),
-    pytest.param(setting('backup_gcs_bucket', ''), 'backup_gcs_bucket', id='empty bucket'),
-    pytest.param(setting('backup_gcs_storage_class', 'GLACIER'), 'backup_gcs_storage_class',
-                 id='unknown storage class'),
-    pytest.param(setting('backup_gcs_object_size', '52428801'), 'backup_gcs_object_size',
-                 id='object size not a multiple of block size'),
-    pytest.param(setting('backup_gcs_reader_chunk_size', '0'), 'backup_gcs_reader_chunk_size',
-                 id='download chunk size 0'),
-    pytest.param(setting('backup_gcs_retry_error_codes', '429, 200'),
-                 'backup_gcs_retry_error_codes', id='retry code 200 is a success'),
-]
 
 
 @pytest.fixture(scope='module')
