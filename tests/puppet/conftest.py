@@ -8,8 +8,10 @@ from support.puppet_sandbox import Sandbox
 
 
 @pytest.fixture
-def sandbox(tmp_path):
-    return Sandbox(tmp_path / 'sandbox')
+def sandbox(tmp_path, request):
+    """Applied with Puppet 7, or with the Puppet a test names through
+    indirect parametrization (support.puppet_sandbox.PUPPETS)."""
+    return Sandbox(tmp_path / 'sandbox', puppet=getattr(request, 'param', '7'))
 
 
 @pytest.fixture(params=sorted(NODES))

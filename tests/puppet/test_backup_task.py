@@ -1,6 +1,8 @@
 """The configuration task (cinder_gcs_backup.pp) applied by the real
 Puppet 7 with Debian's puppet-cinder, on both kinds of node that run
-cinder-backup in Fuel 9."""
+cinder-backup in Fuel 9; the tests marked with PUPPETS also by Fuel 9's
+Puppet 3.8.7 with its pinned modules (stdlib 4.9.0, inifile 1.4.2,
+puppet-cinder 72ef0ce9)."""
 
 import configparser
 import stat
@@ -11,7 +13,7 @@ from support.fuel_nodes import (EXPECTED_ADVANCED, EXPECTED_DEFAULT, KEY_FILE, N
                                 fuel_cinder_conf)
 from support.keys import assert_no_key_material
 from support.project import PLUGIN_NAME
-from support.puppet_sandbox import Sandbox
+from support.puppet_sandbox import PUPPETS, Sandbox
 
 from .bad_settings import BAD_INPUTS, KEY, with_key
 
@@ -39,6 +41,7 @@ def fuel_options_kept(node):
     return {k: v for k, v in NODES[node]['cinder_conf'].items() if k != 'backup_driver'}
 
 
+@pytest.mark.parametrize('sandbox', PUPPETS, indirect=True)
 @pytest.mark.parametrize('which, expected', [
     ('default', EXPECTED_DEFAULT), ('advanced', EXPECTED_ADVANCED)])
 def test_cinder_conf_holds_exactly_the_gcs_options(sandbox, node, which, expected,
@@ -55,6 +58,7 @@ def test_backup_driver_follows_the_hiera_override(sandbox, default_settings):
     assert cinder_conf_defaults(sandbox)['backup_driver'] == zed
 
 
+@pytest.mark.parametrize('sandbox', PUPPETS, indirect=True)
 def test_key_file_is_the_downloaded_key_readable_by_cinder_only(
         sandbox, default_settings, service_account_key):
     apply_ok(sandbox, astute('lvm-cinder', default_settings, **NO_LIBRARIES))
@@ -65,6 +69,7 @@ def test_key_file_is_the_downloaded_key_readable_by_cinder_only(
     assert (info.st_uid, info.st_gid) == (sandbox.cinder_uid, sandbox.cinder_gid)
 
 
+@pytest.mark.parametrize('sandbox', PUPPETS, indirect=True)
 def test_second_apply_changes_nothing_and_restarts_nothing(sandbox, node,
                                                            default_settings):
     hiera = astute(node, default_settings, **NO_LIBRARIES)
@@ -158,6 +163,7 @@ def test_a_flag_neither_true_nor_false_fails_naming_it_and_changes_nothing(
     assert snapshot(deployed) == before
 
 
+@pytest.mark.parametrize('sandbox', PUPPETS, indirect=True)
 def test_private_key_never_shown_by_puppet(sandbox, default_settings,
                                            service_account_key):
     entered = [default_settings[KEY], rotate_key(default_settings)[KEY]]

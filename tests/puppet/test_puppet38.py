@@ -1,10 +1,10 @@
 """The task manifests as Fuel 9 nodes read them: Puppet 3.8.7's own parser
 and compiler, with Fuel 9's pinned modules and the Hiera data of both kinds
 of node (tests/support/puppet38.py says how it runs here). The other tests
-of tests/puppet apply the tasks with Debian's Puppet 7; these prove Puppet
-3.8.7's reading of them, up to the catalog the agent would apply. The
-catalog is not applied: Puppet 3.8's providers acting on a node do not run
-here."""
+of tests/puppet apply the tasks with Debian's Puppet 7 (and, those of
+test_backup_task.py run with puppet-3.8.7, the backup task with Puppet
+3.8.7); these prove Puppet 3.8.7's reading of every task, up to the catalog
+the agent applies."""
 
 import hashlib
 

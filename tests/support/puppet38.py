@@ -2,15 +2,19 @@
 compiler, unmodified, with Fuel 9's pinned modules (stdlib 4.9.0, inifile
 1.4.2, openstacklib 8.2.0, puppet-cinder 72ef0ce9), as
 tools/install-puppet38.sh unpacks them, run on Debian 12's Ruby 3.1 with
-the load-time changes of tools/puppet38/ruby31.rb. Its providers do not act
-on a node here: the catalog is compiled and converted to the agent's form,
-not applied."""
+the load-time changes of tools/puppet38/ruby31.rb: its parser, its
+compiler (the catalog in the agent's form), and `puppet apply` in the Puppet
+tests' sandbox (tests/support/puppet_sandbox.py), where its providers act on
+the sandbox's files and stub init scripts."""
 
 import json
 import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
+
+import plugin_deployment
 
 from support.project import REPO
 
@@ -33,6 +37,28 @@ def _installed():
             PUPPET38))
 
 
+def write_hiera_config(path, datadir, level):
+    """Hiera 1.3's configuration as Fuel 9 writes it (osnailyfacter's
+    hiera.pp): YAML, deeper merges; one level of the hierarchy."""
+    path.write_text(yaml.safe_dump({':backends': ['yaml'], ':hierarchy': [level],
+                                    ':yaml': {':datadir': str(datadir)},
+                                    ':merge_behavior': 'deeper'}))
+
+
+def apply_command(manifest, state_dir, hiera_config, *extra_args,
+                  plugin_modules=plugin_deployment.PLUGIN_MODULES):
+    """plugin_deployment.puppet_apply's command line for Puppet 3.8.7 with
+    Fuel 9's pinned modules (3.8 has no codedir)."""
+    _installed()
+    command = [str(PUPPET), 'apply', '--detailed-exitcodes', '--color=false',
+               '--modulepath', '{}:{}'.format(plugin_modules, PUPPET38 / 'modules'),
+               '--hiera_config', str(hiera_config)]
+    for setting in plugin_deployment.PUPPET_DIRS:
+        if setting != 'codedir':
+            command += ['--' + setting, str(Path(state_dir) / setting)]
+    return command + [*extra_args, str(Path(plugin_modules).parent / 'manifests' / manifest)]
+
+
 def validate(paths):
     """`puppet parser validate` of Puppet 3.8.7 over PATHS."""
     _installed()
@@ -46,8 +72,10 @@ def compile_catalogs(manifest, hieras, work):
     MANIFEST ({'resources': {ref: parameters}}), or its error
     ({'error': text}). WORK: an empty directory."""
     _installed()
+    hiera_config = Path(work) / 'hiera.yaml'
+    write_hiera_config(hiera_config, work, '%{::fuel_case}')
     request = {'manifest': str(manifest), 'modulepath': MODULEPATH, 'work': str(work),
-               'facts': FACTS, 'cases': hieras}
+               'hiera_config': str(hiera_config), 'facts': FACTS, 'cases': hieras}
     result = subprocess.run(
         ['ruby', '-I', str(PUPPET38 / 'puppet' / 'lib'), '-I', str(PUPPET38 / 'hiera' / 'lib'),
          '-r', str(LOAD_TIME_CHANGES), str(COMPILE)],

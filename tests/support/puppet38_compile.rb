@@ -3,26 +3,23 @@
 # one process, as a Fuel 9 node's `puppet apply` compiles it, and converts
 # each catalog to the agent's form (to_ral), which validates every
 # resource's parameters. Reads JSON from stdin: manifest, modulepath, work
-# (an empty directory), facts, cases (Hiera data, one per node); prints a
-# JSON list: per case, {"resources": {ref: parameters}} or {"error": text}.
+# (an empty directory), hiera_config, facts, cases (Hiera data, one per
+# node); prints a JSON list: per case, {"resources": {ref: parameters}} or
+# {"error": text}.
 require 'json'
 require 'yaml'
 require 'puppet'
 
 request = JSON.parse(STDIN.read)
 work = request['work']
-# One data file per case: Hiera 1.3's YAML backend caches a file by its
+# One data file per case, the level of Hiera's hierarchy (hiera_config)
+# named by the fact fuel_case: Hiera 1.3's YAML backend caches a file by its
 # modification time, to the second.
 request['cases'].each_with_index do |data, index|
   File.write(File.join(work, "case-#{index}.yaml"), data.to_yaml)
 end
-# As Fuel 9 configures Hiera (osnailyfacter's hiera.pp): deeper merges.
-File.write(File.join(work, 'hiera.yaml'), {
-  :backends => ['yaml'], :hierarchy => ['%{::fuel_case}'],
-  :yaml => { :datadir => work }, :merge_behavior => :deeper
-}.to_yaml)
 Puppet.initialize_settings(['--confdir', work, '--vardir', work, '--modulepath', request['modulepath'],
-                            '--hiera_config', File.join(work, 'hiera.yaml')])
+                            '--hiera_config', request['hiera_config']])
 Puppet[:code] = File.read(request['manifest'])
 
 def plain(value)

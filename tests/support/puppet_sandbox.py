@@ -17,10 +17,12 @@ import pwd
 import shlex
 import subprocess
 
+import pytest
 import yaml
 
 import plugin_deployment
 from plugin_deployment import PLUGIN_MODULES
+from support import puppet38
 
 # Directories of a node that the manifests read or write.
 NODE_DIRS = ['/etc/cinder', '/var/lib/cinder', '/etc/openstack-dashboard',
@@ -75,19 +77,31 @@ class Apply:
 
     def restarted(self, service):
         """Whether Puppet restarted (or reloaded) the service in this run:
-        a successful 'refresh' event of its Service resource."""
-        status = self.resources().get('Service[{}]'.format(service))
+        a successful 'refresh' event of its Service resource, or, as Puppet
+        3.8 reports it (no event), its log line."""
+        ref = 'Service[{}]'.format(service)
+        status = self.resources().get(ref)
         return bool(status) and any(
             event['name'] == 'refresh' and event['status'] == 'success'
-            for event in status['events'])
+            for event in status['events']) or any(
+            log['source'].endswith('/' + ref) and log['message'].startswith("Triggered 'refresh'")
+            for log in self.report['logs'])
+
+
+# Debian's Puppet 7 and Fuel 9's Puppet 3.8.7, for a test that runs on both:
+# @pytest.mark.parametrize('sandbox', PUPPETS, indirect=True).
+PUPPETS = [pytest.param('7', id='puppet-7'), pytest.param('3.8.7', id='puppet-3.8.7')]
 
 
 class Sandbox:
-    def __init__(self, root, plugin_modules=PLUGIN_MODULES):
+    def __init__(self, root, plugin_modules=PLUGIN_MODULES, puppet='7'):
         """plugin_modules: the plugin's module directory to apply, by
-        default the repository's."""
+        default the repository's; puppet: which Puppet applies it, '7'
+        (Debian's, with Debian's modules) or '3.8.7' (Fuel 9's, with its
+        pinned modules: tests/support/puppet38.py)."""
         self.root = pathlib.Path(root)
         self.plugin_modules = plugin_modules
+        self.puppet = puppet
         self.puppet_dir = self.root / 'puppet'
         for sub in (*plugin_deployment.PUPPET_DIRS, 'reports', 'hieradata'):
             (self.puppet_dir / sub).mkdir(parents=True, exist_ok=True)
@@ -105,6 +119,8 @@ class Sandbox:
                          'data_hash': 'yaml_data'},
             'hierarchy': [{'name': 'astute.yaml', 'path': 'astute.yaml'}],
         }))
+        puppet38.write_hiera_config(self.puppet_dir / 'hiera3.yaml',
+                                    self.puppet_dir / 'hieradata', 'astute')
 
     def path(self, node_path):
         """Where a file of the node lives on this machine."""
@@ -159,10 +175,15 @@ class Sandbox:
         reports = self.puppet_dir / 'reports'
         for old in reports.rglob('*.yaml'):
             old.unlink()
-        puppet = plugin_deployment.puppet_apply(
-            manifest, self.puppet_dir, self.puppet_dir / 'hiera.yaml', self.modules,
-            '--reports', 'store', '--reportdir', str(reports), *extra_args,
-            plugin_modules=self.plugin_modules)
+        report_args = ('--reports', 'store', '--reportdir', str(reports), *extra_args)
+        if self.puppet == '3.8.7':
+            puppet = puppet38.apply_command(manifest, self.puppet_dir,
+                                            self.puppet_dir / 'hiera3.yaml', *report_args,
+                                            plugin_modules=self.plugin_modules)
+        else:
+            puppet = plugin_deployment.puppet_apply(
+                manifest, self.puppet_dir, self.puppet_dir / 'hiera.yaml', self.modules,
+                *report_args, plugin_modules=self.plugin_modules)
         result = self.run_in_node(puppet, env=env)
         report_files = list(reports.rglob('*.yaml'))
         assert len(report_files) <= 1, report_files
