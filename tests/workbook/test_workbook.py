@@ -1191,6 +1191,21 @@ def test_a_volume_deleted_before_its_turn_is_skipped(workbook, evaluate, engine)
     assert skip == {'outcome': 'skipped', 'note': 'no longer exists'}
 
 
+@pytest.mark.parametrize('status, incremental, following', [
+    ('available', False, ['create_snapshot']),
+    ('in-use', False, ['create_snapshot']),
+    ('in-use', True, ['find_parent_backup']),
+    # Another run's backup of it (tests/mitaka_cinder: Cinder 8 would take
+    # the forced snapshot and refuse only the backup).
+    ('backing-up', False, ['skip_volume']),
+    ('error', False, ['skip_volume']),
+])
+def test_only_a_volume_available_or_in_use_is_snapshotted(workbook, evaluate, status,
+                                                          incremental, following):
+    assert targets(evaluate, workbook, BACK_UP_VOLUME, 'get_volume', 'on-success',
+                   volume_status=status, incremental=incremental) == following
+
+
 # The note of a volume whose backup lost the race to create the bucket
 # (the GCS driver's exception around googleapiclient's HttpError, as Cinder
 # keeps it in fail_reason).
