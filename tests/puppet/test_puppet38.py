@@ -106,8 +106,13 @@ def test_backup_task_orders_key_libraries_config_and_restart(backup_catalogs, no
     assert resources['Class[Cinder_gcs::Config]']['notify'] == service_class
     assert resources['Package[python-pip]']['before'] == [
         'Exec[cinder-gcs-install-client-libraries]']
-    assert 'Exec[cinder-gcs-install-client-libraries]' in resources[
-        'File_line[cinder-gcs-backup-pythonpath]']['require']
+    for environment in ('pythonpath', 'override-pythonpath'):
+        assert 'Exec[cinder-gcs-install-client-libraries]' in resources[
+            'File_line[cinder-gcs-backup-{}]'.format(environment)]['require']
+    assert resources['File_line[cinder-gcs-backup-override-pythonpath]']['line'] == (
+        'env PYTHONPATH=/usr/lib/fuel-plugin-cinder-gcs/python2.7')
+    # Stop, then start: upstart's restart keeps the job's old environment.
+    assert resources[SERVICE]['hasrestart'] == 'false'
     assert SERVICE in resources
 
 

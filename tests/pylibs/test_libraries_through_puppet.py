@@ -1,22 +1,29 @@
 """The configuration task installs the bundled libraries through Puppet,
 from the module as the package ships it, with an Ubuntu 14.04 node's pip
-1.5.4 on Python 2.7, for cinder-backup only; it restarts cinder-backup when
-they change, and names the driver in cinder.conf only once they are in
-place."""
+1.5.4 on Python 2.7, for cinder-backup only, whichever upstart job starts
+it; it restarts cinder-backup when they change, and names the driver in
+cinder.conf only once they are in place."""
 
+import json
+import pathlib
 import re
 
 import pytest
 
+from support import upstart
 from support.fuel_nodes import astute, fuel_cinder_conf
 from support.puppet_sandbox import Sandbox
 
-from support.project import offline_pip_env
+from support.project import MITAKA_CINDER, offline_pip_env
 
 from .conftest import MODULES
 
 LIBRARIES = '/usr/lib/fuel-plugin-cinder-gcs/python2.7'
 SERVICE_DEFAULTS = '/etc/default/cinder-backup'
+JOB_OVERRIDE = '/etc/init/cinder-backup.override'
+# Both styles of cinder-backup job a 14.04 node may have (upstart).
+JOBS = {path.name.split('.')[1]: path.read_text()
+        for path in sorted((pathlib.Path(__file__).parent / 'data').glob('cinder-backup.*.conf'))}
 CINDER_CONF = '/etc/cinder/cinder.conf'
 STAMP = LIBRARIES + '/.fuel-plugin-cinder-gcs-requirements'
 INSTALL = 'Exec[cinder-gcs-install-client-libraries]'
@@ -107,3 +114,62 @@ def test_python_pip_is_installed_before_the_libraries(
         [('ensure', 'noop', 'present')]
     edges = re.findall(r'"([^"]+)" -> "([^"]+)"', (graphs / 'expanded_relationships.dot').read_text())
     assert (PIP_PACKAGE, INSTALL) in edges
+
+
+# STUB of start-stop-daemon, named as such: it would start
+# /usr/bin/cinder-backup (not on this machine) with the environment the job
+# gave it; it runs Mitaka's GCS driver import in that environment instead,
+# with Mitaka's Python 2.7, and tells where the client library came from.
+START_STOP_DAEMON_STUB = """#!/bin/sh
+# STUB of start-stop-daemon (tests/pylibs): imports Mitaka's GCS driver in
+# the environment the job gave it, instead of starting cinder-backup.
+exec {python} -c '
+import json, os, sys
+import cinder.backup.drivers.google
+import googleapiclient
+print(json.dumps({{"argv": sys.argv[1:], "PYTHONPATH": os.environ.get("PYTHONPATH"),
+                  "googleapiclient": googleapiclient.__file__}}))
+' "$@"
+"""
+
+
+def start_job(sandbox, job, tmp_path):
+    """What cinder-backup's job JOB ('mos', 'ubuntu') runs, started as
+    upstart would (support.upstart) with the node's override file."""
+    stub = tmp_path / 'start-stop-daemon'
+    stub.write_text(START_STOP_DAEMON_STUB.format(python=MITAKA_CINDER / 'bin' / 'python'))
+    stub.chmod(0o755)
+    override = sandbox.path(JOB_OVERRIDE)
+    environment, argv = upstart.main_process(
+        'cinder-backup', JOBS[job], override.read_text() if override.exists() else '')
+    result = sandbox.run_in_node(
+        ['env', '-i', *['{}={}'.format(*item) for item in sorted(environment.items())], *argv],
+        files=[(stub, '/sbin/start-stop-daemon')])
+    assert result.returncode == 0, result.stdout + result.stderr
+    return json.loads(result.stdout)
+
+
+def test_cinder_backup_gets_the_libraries_whichever_upstart_job_starts_it(
+        packaged_sandbox, default_settings, node_python, tmp_path):
+    """A job as MOS builds it sources /etc/default/cinder-backup, one as
+    Ubuntu writes it does not: the PYTHONPATH reaches both through the
+    override's env stanza, and an operator's line of it stays. Upstart is
+    stood in for (support.upstart); the driver import is Mitaka's."""
+    sandbox = packaged_sandbox
+    sandbox.path(JOB_OVERRIDE).write_text('manual\n')
+    # Before the task: the driver would take the client of Mitaka's own
+    # environment (the check can fail).
+    for job in JOBS:
+        assert not start_job(sandbox, job, tmp_path)['googleapiclient'].startswith(LIBRARIES)
+    result = sandbox.apply('cinder_gcs_backup.pp',
+                           node_hiera(default_settings, node_python / 'bin' / 'pip'),
+                           env=offline_pip_env(tmp_path))
+    assert not result.failed, result.stdout + result.stderr
+    assert sandbox.path(JOB_OVERRIDE).read_text() == 'manual\nenv PYTHONPATH={}\n'.format(
+        LIBRARIES)
+    assert sorted(JOBS) == ['mos', 'ubuntu']
+    for job in JOBS:
+        seen = start_job(sandbox, job, tmp_path)
+        assert seen['PYTHONPATH'] == LIBRARIES, job
+        assert seen['googleapiclient'].startswith(LIBRARIES + '/googleapiclient/'), job
+        assert seen['argv'][-1] == '--config-file=/etc/cinder/cinder.conf', job

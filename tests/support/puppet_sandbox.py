@@ -26,7 +26,7 @@ from support import puppet38
 
 # Directories of a node that the manifests read or write.
 NODE_DIRS = ['/etc/cinder', '/var/lib/cinder', '/etc/openstack-dashboard',
-             '/etc/default', '/etc/init.d', '/usr/lib/fuel-plugin-cinder-gcs']
+             '/etc/default', '/etc/init', '/etc/init.d', '/usr/lib/fuel-plugin-cinder-gcs']
 SERVICES = ['cinder-backup', 'apache2']
 # The cinder user added when this machine has none.
 CINDER_UID = CINDER_GID = 4242
@@ -150,21 +150,22 @@ class Sandbox:
                   for name in ('passwd', 'group')]
         return pairs
 
-    def in_node(self, command):
+    def in_node(self, command, files=()):
         """The command line that runs a command with the node's view of the
         file system (the sandbox's directories mounted where the node has
-        them), as the same process: killing it kills the command."""
+        them), as the same process: killing it kills the command. FILES:
+        more (source, existing file of this machine) to mount."""
         for _, target in self._mounts():
             if not os.path.exists(target):
                 os.makedirs(target)
         script = ['set -e']
         script += ['mount --bind {} {}'.format(shlex.quote(str(source)), shlex.quote(target))
-                   for source, target in self._mounts()]
+                   for source, target in [*self._mounts(), *files]]
         script.append('exec ' + ' '.join(shlex.quote(str(part)) for part in command))
         return ['unshare', '--mount', '--propagation', 'private', 'bash', '-c', '\n'.join(script)]
 
-    def run_in_node(self, command, env=None, timeout=300):
-        return subprocess.run(self.in_node(command), capture_output=True, text=True,
+    def run_in_node(self, command, env=None, timeout=300, files=()):
+        return subprocess.run(self.in_node(command, files), capture_output=True, text=True,
                               timeout=timeout, env=dict(env or os.environ, LANG='C.UTF-8'))
 
     def apply(self, manifest, hiera, *extra_args, env=None):

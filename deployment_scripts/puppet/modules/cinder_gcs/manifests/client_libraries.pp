@@ -7,7 +7,7 @@
 # node needs no access to PyPI.
 #
 # They go into a directory of their own that only cinder-backup sees
-# (PYTHONPATH in its environment file): Ubuntu's older python-six,
+# (PYTHONPATH in its job's environment): Ubuntu's older python-six,
 # python-httplib2, python-oauth2client... stay as dpkg installed them for
 # every other OpenStack service on the node, and pip never removes files
 # that dpkg owns.
@@ -26,13 +26,20 @@
 #   comes from elsewhere.
 #
 # [*backup_service_defaults*]
-#   (required) Environment file sourced by the cinder-backup service.
+#   (required) Environment file that cinder-backup's upstart job sources
+#   when MOS built it, as for Fuel 9's packages.
+#
+# [*backup_service_override*]
+#   (required) Upstart override file of the cinder-backup job: its env
+#   stanzas reach the job whoever wrote the job file (Ubuntu's own jobs do
+#   not source the environment file). Other lines of it stay.
 #
 class cinder_gcs::client_libraries (
   $target,
   $pip,
   $pip_package,
   $backup_service_defaults,
+  $backup_service_override,
 ) {
   $module_dir = get_module_path($module_name)
   $files      = "${module_dir}/files"
@@ -63,5 +70,14 @@ class cinder_gcs::client_libraries (
     line    => "export PYTHONPATH=${target}",
     match   => '^export PYTHONPATH=',
     require => [File[$backup_service_defaults], Exec['cinder-gcs-install-client-libraries']],
+  }
+  file { $backup_service_override:
+    ensure => file,
+  }
+  file_line { 'cinder-gcs-backup-override-pythonpath':
+    path    => $backup_service_override,
+    line    => "env PYTHONPATH=${target}",
+    match   => '^env PYTHONPATH=',
+    require => [File[$backup_service_override], Exec['cinder-gcs-install-client-libraries']],
   }
 }

@@ -44,6 +44,11 @@
 #   (optional) Environment file of the cinder-backup service, which gets the
 #   libraries' PYTHONPATH. Defaults to '/etc/default/cinder-backup'.
 #
+# [*backup_service_override*]
+#   (optional) Upstart override file of the cinder-backup job, which gets
+#   the libraries' PYTHONPATH as an env stanza. Defaults to
+#   '/etc/init/cinder-backup.override'.
+#
 # [*libraries_dir*]
 #   (optional) Directory the client libraries are installed into.
 #   Defaults to '/usr/lib/fuel-plugin-cinder-gcs/python2.7'.
@@ -63,6 +68,7 @@ class cinder_gcs (
   $credential_file          = $cinder_gcs::params::credential_file,
   $backup_service           = $cinder_gcs::params::backup_service,
   $backup_service_defaults  = $cinder_gcs::params::backup_service_defaults,
+  $backup_service_override  = $cinder_gcs::params::backup_service_override,
   $libraries_dir            = $cinder_gcs::params::libraries_dir,
   $pip                      = $cinder_gcs::params::pip,
   $pip_package              = $cinder_gcs::params::pip_package,
@@ -103,6 +109,7 @@ class cinder_gcs (
       pip                     => $pip,
       pip_package             => $pip_package,
       backup_service_defaults => $backup_service_defaults,
+      backup_service_override => $backup_service_override,
     }
     contain 'cinder_gcs::client_libraries'
     # cinder.conf names the GCS driver only once its libraries are in place:

@@ -13,8 +13,10 @@ class cinder_gcs::params {
   $manage_service           = true
   $credential_file          = '/var/lib/cinder/gcs-credentials.json'
   $backup_service           = 'cinder-backup'
-  # Sourced by the cinder-backup job of Ubuntu's OpenStack packages.
+  # Sourced by cinder-backup's upstart job as MOS (Fuel 9's packages)
+  # builds it; upstart applies the override's env stanzas to any job.
   $backup_service_defaults  = '/etc/default/cinder-backup'
+  $backup_service_override  = '/etc/init/cinder-backup.override'
   $libraries_dir            = '/usr/lib/fuel-plugin-cinder-gcs/python2.7'
   $pip                      = '/usr/bin/pip'
   $pip_package              = 'python-pip'

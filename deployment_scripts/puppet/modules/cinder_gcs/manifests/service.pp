@@ -12,8 +12,10 @@
 class cinder_gcs::service (
   $service_name,
 ) {
+  # Stop, then start: upstart's `restart` keeps the job's configuration as
+  # it was when the job started, without a new env stanza of its override.
   service { $service_name:
     hasstatus  => true,
-    hasrestart => true,
+    hasrestart => false,
   }
 }
