@@ -27,13 +27,15 @@ cp /etc/ssl/certs/ca-certificates.crt "$root/ca-bundle.crt"
 
 step "cloning $(git -C "$TOP" rev-parse --short HEAD) into it"
 git clone -q "$TOP" "$root/root/project"
-# What no registry serves (cinder 8.1.1, Fuel 9's master code), where a
-# checkout beside ../shared finds it.
+# What no registry serves (cinder 8.1.1, Fuel 9's master code, Fuel 9's
+# Puppet and modules), where a checkout beside ../shared finds it.
 mitaka_vendor=${MITAKA_VENDOR:-$TOP/../shared/vendor/mitaka}
 fuel9_vendor=${FUEL9_VENDOR:-$TOP/../shared/vendor/fuel9}
+puppet38_vendor=${PUPPET38_VENDOR:-$TOP/../shared/vendor/puppet38}
 mkdir -p "$root/root/shared/vendor"
 cp -r "$mitaka_vendor" "$root/root/shared/vendor/mitaka"
 cp -r "$fuel9_vendor" "$root/root/shared/vendor/fuel9"
+cp -r "$puppet38_vendor" "$root/root/shared/vendor/puppet38"
 
 in_fresh() {
     # A private mount namespace keeps every mount away from the host; the

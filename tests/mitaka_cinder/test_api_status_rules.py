@@ -168,7 +168,10 @@ def test_an_in_use_volume_needs_force_for_its_snapshot_not_for_its_backup(cinder
     code, answer = cinder_api.call('POST', '/snapshots', {'snapshot': {
         'volume_id': volume_id, 'name': 'by_create_backups_workflow'}})
     assert code == 400 and 'in-use' in answer['badRequest']['message'], answer
-    cinder_api.available_snapshot(volume_id, force=True)
+    snapshot_id = cinder_api.available_snapshot(volume_id, force=True)
+    code, answer = cinder_api.call('POST', '/backups', {'backup': {
+        'volume_id': volume_id, 'snapshot_id': snapshot_id}})
+    assert code == 202, answer
 
 
 def test_a_volume_being_backed_up_takes_a_forced_snapshot_but_no_second_backup(cinder_api):

@@ -7,6 +7,7 @@ cinder.conf only once they are in place."""
 import json
 import pathlib
 import re
+import shlex
 
 import pytest
 
@@ -137,7 +138,8 @@ def start_job(sandbox, job, tmp_path):
     """What cinder-backup's job JOB ('mos', 'ubuntu') runs, started as
     upstart would (support.upstart) with the node's override file."""
     stub = tmp_path / 'start-stop-daemon'
-    stub.write_text(START_STOP_DAEMON_STUB.format(python=MITAKA_CINDER / 'bin' / 'python'))
+    stub.write_text(START_STOP_DAEMON_STUB.format(
+        python=shlex.quote(str(MITAKA_CINDER / 'bin' / 'python'))))
     stub.chmod(0o755)
     override = sandbox.path(JOB_OVERRIDE)
     environment, argv = upstart.main_process(

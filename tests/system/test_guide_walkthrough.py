@@ -373,12 +373,8 @@ def output_shown(walkthrough, output, **_):
 
 
 def published_shown(walkthrough, output, **_):
-    """The entries and counts an ERROR run has no output for: the same as
-    the output's."""
-    published, run = json.loads(output), walkthrough.last_execution().output
-    assert published['volumes'] == run['volumes']
-    assert [published[name + '_count'] for name in ('backed_up', 'failed', 'skipped')] == [
-        run['backed_up'], run['failed'], run['skipped']]
+    """The entries an ERROR run has no output for: the same as the output's."""
+    assert json.loads(output) == {'volumes': walkthrough.last_execution().output['volumes']}
 
 
 def backups_listed(walkthrough, output, **_):

@@ -60,14 +60,20 @@ class Execution:
         self.state_info = record.get('state_info')
         self.output = json.loads(record.get('output') or '{}')
         self.published = {}
+        self.published_by = {}
         for task in tasks:
-            self.published.update(json.loads(task.get('published') or '{}'))
+            published = json.loads(task.get('published') or '{}')
+            self.published.update(published)
+            self.published_by[task['name']] = published
 
     @property
     def volumes(self):
         """create_backups_workflow's outcome per volume: {volume_id: entry},
-        from the output, or on failure from what count_outcomes published."""
-        entries = self.output.get('volumes', self.published.get('volumes')) or []
+        from the output, or on failure from what record_outcomes published
+        (summarize_backups and back_up_raced_volumes publish earlier lists;
+        Mistral 2.0.0 lists tasks in no set order)."""
+        entries = self.output.get('volumes', self.published_by.get(
+            'record_outcomes', {}).get('volumes')) or []
         return {entry['volume_id']: entry for entry in entries}
 
     def outcomes(self):

@@ -175,7 +175,7 @@ def test_only_the_entry_points_are_unmarked(workbook):
 NORMAL_PATHS = {
     'create_backups_workflow': ['check_input', 'select_volumes', 'back_up_volumes',
                                 'summarize_backups', 'find_volumes_lost_to_bucket_race',
-                                'count_outcomes', 'send_backup_report'],
+                                'record_outcomes', 'count_outcomes', 'send_backup_report'],
     '_back_up_volume_workflow': ['get_volume', 'find_parent_backup', 'create_snapshot',
                                  'wait_for_snapshot', 'create_backup', 'wait_for_backup',
                                  'record_backup', 'delete_snapshot', 'wait_for_snapshot_deletion',
@@ -336,6 +336,10 @@ PROJECT_ID = '0123456789abcdef0123456789abcdef'
     # Fuel 9's MySQL keeps three bytes a character.
     pytest.param(CREATE, {'backup_mark': 'Nightly \U0001F4BE'}, ['backup_mark'],
                  id='create-mark-with-emoji-refused'),
+    pytest.param(CREATE, {'backup_mark': 'Nightly \ud800'}, ['backup_mark'],
+                 id='create-mark-with-lone-surrogate-refused'),
+    pytest.param(CREATE, {'backup_mark': 'Nightly\u08e2'}, ['backup_mark'],
+                 id='create-mark-with-arabic-format-character-refused'),
     pytest.param(CREATE, {'snapshot_name': 'nightly \U0001F4BE'}, ['snapshot_name'],
                  id='create-snapshot-name-with-emoji-refused'),
     pytest.param(CREATE, {'snapshot_name': 'nightly\x00'}, ['snapshot_name'],
@@ -1233,6 +1237,11 @@ def test_the_first_nights_bucket_race_costs_no_backup(workbook, evaluate):
     merged = evaluate(tasks['back_up_raced_volumes']['publish']['volumes'], {'volumes': first},
                       returns={'task': {'result': {'volumes': again}}})
     assert merged == [first[0], again[0], first[2]]
+    # A snapshot the first try left stays named, for the subject to count.
+    first[1]['snapshot_left'] = 's1'
+    merged = evaluate(tasks['back_up_raced_volumes']['publish']['volumes'], {'volumes': first},
+                      returns={'task': {'result': {'volumes': again}}})
+    assert merged[1] == dict(again[0], snapshot_left='s1')
     assert tasks['back_up_raced_volumes']['input']['volume_ids'] == '<% $.raced_volume_ids %>'
 
 
