@@ -31,9 +31,10 @@ docs: deps
 	tools/build-docs.sh
 
 # Every test that needs no service stack: package, settings, regexes,
-# Puppet, client libraries, docs, workbook parsers.
+# Puppet, client libraries, docs, workbook parsers; one worker per core
+# (each builds its own RPM and sandboxes: they share nothing).
 check: deps
-	$(PYTEST) $(SLOWEST) tests --ignore=tests/system --ignore=tests/lifecycle --ignore=tests/fuel_master
+	$(PYTEST) $(SLOWEST) --numprocesses auto tests --ignore=tests/system --ignore=tests/lifecycle --ignore=tests/fuel_master
 
 test: check fuel-master-test system-test
 

@@ -119,10 +119,10 @@ def _tool_environment(venv, executable):
 
 @pytest.fixture(scope='session')
 def node_python():
-    """Python 2.7 with Ubuntu 14.04's pip 1.5.4 and setuptools 3.3 and
-    nothing else, standing in for a Fuel 9 node's /usr/bin/python and pip.
-    Installing with --target leaves it as it is."""
-    return _tool_environment(NODE_PYTHON, 'pip')
+    """Python 2.7 with Ubuntu 14.04's setuptools 3.3 and nothing else (no
+    pip: Fuel 9 nodes have none), standing in for a Fuel 9 node's
+    /usr/bin/python2.7. The library installer leaves it as it is."""
+    return _tool_environment(NODE_PYTHON, 'python')
 
 
 @pytest.fixture(scope='session')

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Python 2.7 environments the tests run Fuel 9's side in:
-#   .venv/py27-node      an Ubuntu 14.04 node's installer: pip 1.5.4 and
-#                        setuptools 3.3, nothing else
+#   .venv/py27-node      an Ubuntu 14.04 node's Python: setuptools 3.3,
+#                        nothing else (no pip)
 #   .venv/mitaka-cinder  Cinder 8.1.1 (Mitaka) with its dependencies at
 #                        Mitaka's upper-constraints
 #   .venv/mitaka-mistral Mistral 2.0.0 (Mitaka: what Fuel 9 controllers run)

@@ -1,8 +1,9 @@
 """The Python 2.7 Google client libraries the package carries for Mitaka's
-GCS backup driver: exactly the pinned files, all for Python 2, installable
-offline by an Ubuntu 14.04 node's pip 1.5.4 and setuptools 3.3 on Python
-2.7 (what Fuel 9 nodes have), and enough to build the storage client as the
-driver does, without a warning. cinder 8.1.1's driver itself runs through
+GCS backup driver: exactly the pinned files, all for Python 2, installed
+offline by the module's installer with Python 2.7 and Ubuntu 14.04's
+setuptools 3.3 and no pip (what Fuel 9 nodes have), whole or not at all,
+and enough to build the storage client as the driver does, without a
+warning. cinder 8.1.1's driver itself runs through
 them in tests/system/test_mitaka_driver.py."""
 
 import hashlib
@@ -10,10 +11,11 @@ import json
 import pathlib
 import shutil
 import subprocess
+import zipfile
 
 import pytest
 
-from support.project import offline_pip_env, run
+from support.project import node_install_env, run
 
 from .conftest import INSTALLER, pins
 
@@ -28,6 +30,25 @@ def sha256(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def poisoned_pip(directory):
+    """A PATH entry whose pip, pip2, pip2.7 and easy_install fail loudly
+    (stand-ins, named as such): the install must call none of them."""
+    directory.mkdir()
+    for name in ('pip', 'pip2', 'pip2.7', 'easy_install'):
+        tool = directory / name
+        tool.write_text('#!/bin/sh\necho "{} was called (test stand-in)" >&2\nexit 99\n'
+                        .format(name))
+        tool.chmod(0o755)
+    return directory
+
+
+def install(dists, target, python, work):
+    return subprocess.run(
+        [str(INSTALLER), 'install', str(dists), str(target), str(python)],
+        capture_output=True, text=True,
+        env=node_install_env(work, PATH='{}:/usr/bin:/bin'.format(poisoned_pip(work / 'bin'))))
+
+
 def test_package_carries_exactly_the_pinned_distributions(bundled_dists):
     found = {sha256(p): p.name for p in distributions(bundled_dists)}
     assert sorted(found) == sorted(pins()), found
@@ -35,12 +56,20 @@ def test_package_carries_exactly_the_pinned_distributions(bundled_dists):
     assert 'google-api-python-client==1.5.5' in pins().values()
 
 
-def test_every_wheel_is_tagged_for_python2(bundled_dists):
-    wheels = [p.name for p in distributions(bundled_dists) if p.suffix == '.whl']
+def test_every_wheel_is_pure_python_for_python2(bundled_dists):
+    """What lets the installer unpack a wheel as its whole install."""
+    wheels = [p for p in distributions(bundled_dists) if p.suffix == '.whl']
     # name-version-pythontag-abitag-platformtag.whl
-    tags = {name: name[:-len('.whl')].split('-')[-3] for name in wheels}
-    assert [n for n, tag in tags.items() if not {'py2', 'cp27', 'py27'} & set(tag.split('.'))] == []
-    sdists = sorted(set(p.name for p in distributions(bundled_dists)) - set(wheels))
+    tags = {p.name: p.name[:-len('.whl')].split('-')[-3:] for p in wheels}
+    assert {name: tag for name, tag in tags.items()
+            if not {'py2', 'py27'} & set(tag[0].split('.')) or tag[1:] != ['none', 'any']} == {}
+    for wheel in wheels:
+        with zipfile.ZipFile(wheel) as archive:
+            names = archive.namelist()
+            metadata, = {name for name in names if name.endswith('.dist-info/WHEEL')}
+            assert 'Root-Is-Purelib: true' in archive.read(metadata).decode(), wheel.name
+        assert [name for name in names if '.data/' in name] == [], wheel.name
+    sdists = sorted(set(p.name for p in distributions(bundled_dists)) - {p.name for p in wheels})
     assert sdists == ['httplib2-0.15.0.tar.gz', 'oauth2client-3.0.0.tar.gz'], \
         'only these have no Python 2 wheel'
 
@@ -63,7 +92,7 @@ def remove_one(dists):
 
 @pytest.mark.parametrize('spoil', [
     pytest.param(tamper, id='a file altered'),
-    pytest.param(add_stray, id='an unpinned file that pip could pick'),
+    pytest.param(add_stray, id='an unpinned file'),
     pytest.param(remove_one, id='a pinned file missing'),
 ])
 def test_node_refuses_distributions_that_are_not_the_pinned_ones(
@@ -72,26 +101,70 @@ def test_node_refuses_distributions_that_are_not_the_pinned_ones(
     shutil.copytree(bundled_dists, dists)
     expected = spoil(dists)
     target = tmp_path / 'target'
-    result = subprocess.run(
-        [str(INSTALLER), 'install', str(dists), str(target), str(node_python / 'bin' / 'pip')],
-        capture_output=True, text=True, env=offline_pip_env(tmp_path))
+    result = install(dists, target, node_python / 'bin' / 'python', tmp_path)
     assert result.returncode != 0
     assert expected in result.stderr
     assert not target.exists()
 
 
+def test_the_node_has_no_pip(node_python):
+    """What the installs below are proven on: an Ubuntu 14.04 node's
+    setuptools 3.3 on Python 2.7, and no pip at all."""
+    python = str(node_python / 'bin' / 'python')
+    version = run([python, '-c', 'import setuptools; print(setuptools.__version__)']).stdout
+    assert version == '3.3\n'
+    assert subprocess.run([python, '-c', 'import pip'], capture_output=True).returncode == 1
+    assert not list((node_python / 'bin').glob('pip*'))
+
+
 @pytest.fixture(scope='module')
 def installed_libraries(bundled_dists, node_python, tmp_path_factory):
-    """The bundle installed by the node's installer with the node's pip."""
-    target = tmp_path_factory.mktemp('libs') / 'python2.7'
-    result = run([str(INSTALLER), 'install', str(bundled_dists), str(target),
-                  str(node_python / 'bin' / 'pip')],
-                 env=offline_pip_env(tmp_path_factory.mktemp('home')))
-    # pip 1.5.4's own words: it built the two sdists with setuptools 3.3.
-    assert 'Running setup.py install for httplib2' in result.stdout
-    assert 'Running setup.py install for oauth2client' in result.stdout
-    assert 'Successfully installed' in result.stdout
+    """The bundle installed by the node's installer with the node's Python."""
+    work = tmp_path_factory.mktemp('install')
+    target = work / 'lib' / 'python2.7'
+    result = install(bundled_dists, target, node_python / 'bin' / 'python', work)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert 'was called' not in result.stderr
+    # setuptools 3.3 installed the two sdists, with their metadata as pip 1.5
+    # left it; the wheels are unpacked with theirs; all byte-compiled.
+    installed = sorted(path.name for path in target.iterdir() if 'info' in path.name)
+    assert installed == [
+        'google_api_python_client-1.5.5.dist-info', 'httplib2-0.15.0-py2.7.egg-info',
+        'oauth2client-3.0.0-py2.7.egg-info', 'pyasn1-0.5.1.dist-info',
+        'pyasn1_modules-0.3.0.dist-info', 'rsa-4.5.dist-info', 'six-1.17.0.dist-info',
+        'uritemplate-3.0.1.dist-info']
+    assert (target / 'oauth2client' / 'client.pyc').is_file()
+    assert not target.with_name('python2.7.new').exists()
     return target
+
+
+# Stand-in, named as such, for a Python whose setup.py runs fail (a broken
+# setuptools, a full disk): the wheels are unpacked before the sdists.
+PYTHON_FAILING_SETUP_PY = """#!/bin/sh
+[ "$1" = setup.py ] && {{ echo "setup.py failed (test stand-in)" >&2; exit 1; }}
+exec {python} "$@"
+"""
+
+
+def test_a_failed_install_leaves_the_previous_libraries_as_they_were(
+        bundled_dists, installed_libraries, node_python, tmp_path):
+    target = tmp_path / 'python2.7'
+    shutil.copytree(installed_libraries, target, symlinks=True)
+    stamp = target / '.fuel-plugin-cinder-gcs-requirements'
+    stamp.write_text('# the bundle of an older plugin\n')
+    before = sorted((str(path.relative_to(target)), path.stat().st_mtime_ns)
+                    for path in target.rglob('*'))
+    python = tmp_path / 'python'
+    python.write_text(PYTHON_FAILING_SETUP_PY.format(python=node_python / 'bin' / 'python'))
+    python.chmod(0o755)
+    result = install(bundled_dists, target, python, tmp_path)
+    assert result.returncode == 1
+    assert 'setup.py failed (test stand-in)' in result.stderr
+    assert 'ERROR: {} could not install {}/httplib2-0.15.0.tar.gz'.format(
+        python, bundled_dists) in result.stderr
+    assert sorted((str(path.relative_to(target)), path.stat().st_mtime_ns)
+                  for path in target.rglob('*')) == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ['bin', 'python', 'python2.7']
 
 
 def test_installer_recognises_the_installed_bundle(bundled_dists, installed_libraries):

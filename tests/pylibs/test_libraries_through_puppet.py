@@ -1,8 +1,8 @@
 """The configuration task installs the bundled libraries through Puppet,
-from the module as the package ships it, with an Ubuntu 14.04 node's pip
-1.5.4 on Python 2.7, for cinder-backup only, whichever upstart job starts
-it; it restarts cinder-backup when they change, and names the driver in
-cinder.conf only once they are in place."""
+from the module as the package ships it, with Python 2.7 and Ubuntu 14.04's
+setuptools 3.3 and no pip (node_python has none), for cinder-backup only,
+whichever upstart job starts it; it restarts cinder-backup when they
+change, and names the driver in cinder.conf only once they are in place."""
 
 import json
 import pathlib
@@ -12,10 +12,10 @@ import shlex
 import pytest
 
 from support import upstart
-from support.fuel_nodes import astute, fuel_cinder_conf
+from support.fuel_nodes import astute, fuel_cinder_conf, node_python_override
 from support.puppet_sandbox import Sandbox
 
-from support.project import MITAKA_CINDER, offline_pip_env
+from support.project import MITAKA_CINDER, node_install_env
 
 from .conftest import MODULES
 
@@ -28,7 +28,6 @@ JOBS = {path.name.split('.')[1]: path.read_text()
 CINDER_CONF = '/etc/cinder/cinder.conf'
 STAMP = LIBRARIES + '/.fuel-plugin-cinder-gcs-requirements'
 INSTALL = 'Exec[cinder-gcs-install-client-libraries]'
-PIP_PACKAGE = 'Package[python-pip]'
 
 
 @pytest.fixture
@@ -40,20 +39,17 @@ def packaged_sandbox(tmp_path, installed_plugin):
     return sandbox
 
 
-def node_hiera(settings, pip, pip_package=False):
-    """pip_package false: the node's pip is the test's Python 2.7, and apt
-    must not touch this machine."""
-    return astute('lvm-cinder', settings, **{'cinder_gcs::pip': str(pip),
-                                            'cinder_gcs::pip_package': pip_package})
+def node_hiera(settings, python):
+    return astute('lvm-cinder', settings, **{'cinder_gcs::python': str(python)})
 
 
 def test_libraries_installed_for_cinder_backup_and_restart_on_change(
         packaged_sandbox, default_settings, node_python, tmp_path):
     sandbox = packaged_sandbox
-    hiera = node_hiera(default_settings, node_python / 'bin' / 'pip')
+    hiera = astute('lvm-cinder', default_settings, **node_python_override(node_python))
 
     def apply():
-        result = sandbox.apply('cinder_gcs_backup.pp', hiera, env=offline_pip_env(tmp_path))
+        result = sandbox.apply('cinder_gcs_backup.pp', hiera, env=node_install_env(tmp_path))
         assert not result.failed, result.stdout + result.stderr
         return result
 
@@ -62,6 +58,7 @@ def test_libraries_installed_for_cinder_backup_and_restart_on_change(
     assert first.restarted('cinder-backup')
     assert (sandbox.path(LIBRARIES) / 'googleapiclient' / 'discovery.py').is_file()
     assert (sandbox.path(LIBRARIES) / 'httplib2' / '__init__.py').is_file()
+    assert [name for name in first.resources() if name.startswith('Package[')] == []
     assert 'export PYTHONPATH={}\n'.format(LIBRARIES) in \
         sandbox.path(SERVICE_DEFAULTS).read_text()
     assert re.search(r'^backup_driver\s*=\s*cinder\.backup\.drivers\.google$',
@@ -78,18 +75,27 @@ def test_libraries_installed_for_cinder_backup_and_restart_on_change(
     assert third.restarted('cinder-backup')
 
 
+# Stand-in, named as such, for a node's Python 2.7 without python-setuptools:
+# the node's Python with no site-packages.
+PYTHON_WITHOUT_SETUPTOOLS = """#!/bin/sh
+exec {python} -S "$@"
+"""
+
+
 def test_failed_install_stops_the_task_and_leaves_cinder_conf_as_it_was(
-        packaged_sandbox, default_settings, tmp_path):
-    """As on a Fuel 9 node where python-pip was not installed: the driver
-    must not be named in cinder.conf, or the next start of cinder-backup
-    (a reboot, Fuel's Ceph tasks) dies on an ImportError."""
+        packaged_sandbox, default_settings, node_python, tmp_path):
+    """As on a node whose Python lacks setuptools: the driver must not be
+    named in cinder.conf, or the next start of cinder-backup (a reboot,
+    Fuel's Ceph tasks) dies on an ImportError."""
     sandbox = packaged_sandbox
-    missing_pip = '/usr/bin/pip-of-a-node-without-python-pip'
-    result = sandbox.apply('cinder_gcs_backup.pp',
-                           node_hiera(default_settings, missing_pip),
-                           env=offline_pip_env(tmp_path))
+    python = tmp_path / 'python2.7-without-setuptools'
+    python.write_text(PYTHON_WITHOUT_SETUPTOOLS.format(
+        python=shlex.quote(str(node_python / 'bin' / 'python'))))
+    python.chmod(0o755)
+    result = sandbox.apply('cinder_gcs_backup.pp', node_hiera(default_settings, python),
+                           env=node_install_env(tmp_path))
     assert result.failed
-    assert 'ERROR: {} could not install the Google client libraries'.format(missing_pip) \
+    assert 'ERROR: {} cannot import setuptools (package python-setuptools)'.format(python) \
         in result.stdout + result.stderr
     assert sandbox.path(CINDER_CONF).read_text() == fuel_cinder_conf('lvm-cinder')
     assert 'PYTHONPATH' not in sandbox.path(SERVICE_DEFAULTS).read_text()
@@ -97,24 +103,6 @@ def test_failed_install_stops_the_task_and_leaves_cinder_conf_as_it_was(
     assert not result.restarted('cinder-backup')
     skipped = [name for name, status in result.resources().items() if status['skipped']]
     assert 'Cinder_config[DEFAULT/backup_driver]' in skipped
-
-
-def test_python_pip_is_installed_before_the_libraries(
-        packaged_sandbox, default_settings, tmp_path):
-    """The default: Fuel 9 provisions nodes without python-pip. Applied with
-    --noop (apt must not touch this machine): Puppet would install it, and
-    its graph orders it before the library install."""
-    sandbox = packaged_sandbox
-    graphs = tmp_path / 'graphs'
-    hiera = astute('lvm-cinder', default_settings)
-    result = sandbox.apply('cinder_gcs_backup.pp', hiera, '--noop', '--graph',
-                           '--graphdir', str(graphs), env=offline_pip_env(tmp_path))
-    assert not result.failed, result.stdout + result.stderr
-    package = result.resources()[PIP_PACKAGE]
-    assert [(e['property'], e['status'], e['desired_value']) for e in package['events']] == \
-        [('ensure', 'noop', 'present')]
-    edges = re.findall(r'"([^"]+)" -> "([^"]+)"', (graphs / 'expanded_relationships.dot').read_text())
-    assert (PIP_PACKAGE, INSTALL) in edges
 
 
 # STUB of start-stop-daemon, named as such: it would start
@@ -164,8 +152,9 @@ def test_cinder_backup_gets_the_libraries_whichever_upstart_job_starts_it(
     for job in JOBS:
         assert not start_job(sandbox, job, tmp_path)['googleapiclient'].startswith(LIBRARIES)
     result = sandbox.apply('cinder_gcs_backup.pp',
-                           node_hiera(default_settings, node_python / 'bin' / 'pip'),
-                           env=offline_pip_env(tmp_path))
+                           astute('lvm-cinder', default_settings,
+                                  **node_python_override(node_python)),
+                           env=node_install_env(tmp_path))
     assert not result.failed, result.stdout + result.stderr
     assert sandbox.path(JOB_OVERRIDE).read_text() == 'manual\nenv PYTHONPATH={}\n'.format(
         LIBRARIES)

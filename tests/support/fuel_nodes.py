@@ -85,6 +85,12 @@ def astute(node, settings, **overrides):
     return data
 
 
+def node_python_override(node_python):
+    """Hiera override: the libraries installed with NODE_PYTHON (a
+    virtualenv standing in for the node's /usr/bin/python2.7)."""
+    return {'cinder_gcs::python': str(node_python / 'bin' / 'python')}
+
+
 def fuel_cinder_conf(node):
     """cinder.conf as Fuel's own Cinder task leaves it on the node."""
     lines = ['[DEFAULT]']

@@ -56,12 +56,12 @@ def run(cmd, **kwargs):
     return result
 
 
-def offline_pip_env(home, **extra):
-    """pip with no configuration of this machine (its mirrors and extra
-    find-links would hide a missing file) and a HOME of the test's own
-    (pip 1.5 writes ~/.pip/pip.log)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith('PIP_')}
-    env.update(PIP_CONFIG_FILE=os.devnull, HOME=str(home), **extra)
+def node_install_env(home, **extra):
+    """The environment the node's library installer runs in: nothing of
+    this machine's Python or pip configuration (PYTHON*, PIP_*), and a HOME
+    of the test's own (setuptools reads ~/.pydistutils.cfg)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(('PIP_', 'PYTHON'))}
+    env.update(HOME=str(home), **extra)
     return env
 
 

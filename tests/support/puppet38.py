@@ -20,7 +20,7 @@ from support.project import REPO
 
 PUPPET38 = REPO / '.cache' / 'puppet38'
 PUPPET = REPO / 'tools' / 'puppet38' / 'puppet'
-LOAD_TIME_CHANGES = REPO / 'tools' / 'puppet38' / 'ruby31.rb'
+RUBY = REPO / 'tools' / 'puppet38' / 'ruby'
 COMPILE = Path(__file__).with_name('puppet38_compile.rb')
 MODULEPATH = ':'.join([str(REPO / 'deployment_scripts' / 'puppet' / 'modules'),
                        str(PUPPET38 / 'modules')])
@@ -37,6 +37,15 @@ def _installed():
             PUPPET38))
 
 
+def with_node_facts(env):
+    """ENV with the facts of a Fuel 9 node (FACTS) set as Facter takes
+    them from the environment, over this machine's own. Puppet 3.8.7 then
+    prefers its upstart service provider, as on the node, but finds no
+    /sbin/start here and falls back to its debian provider (the sandbox's
+    stub init scripts)."""
+    return dict(env, **{'FACTER_' + name: value for name, value in FACTS.items()})
+
+
 def write_hiera_config(path, datadir, level):
     """Hiera 1.3's configuration as Fuel 9 writes it (osnailyfacter's
     hiera.pp): YAML, deeper merges; one level of the hierarchy."""
@@ -50,13 +59,10 @@ def apply_command(manifest, state_dir, hiera_config, *extra_args,
     """plugin_deployment.puppet_apply's command line for Puppet 3.8.7 with
     Fuel 9's pinned modules (3.8 has no codedir)."""
     _installed()
-    command = [str(PUPPET), 'apply', '--detailed-exitcodes', '--color=false',
-               '--modulepath', '{}:{}'.format(plugin_modules, PUPPET38 / 'modules'),
-               '--hiera_config', str(hiera_config)]
-    for setting in plugin_deployment.PUPPET_DIRS:
-        if setting != 'codedir':
-            command += ['--' + setting, str(Path(state_dir) / setting)]
-    return command + [*extra_args, str(Path(plugin_modules).parent / 'manifests' / manifest)]
+    return plugin_deployment.puppet_apply(
+        manifest, state_dir, hiera_config, PUPPET38 / 'modules', *extra_args,
+        plugin_modules=plugin_modules, puppet=PUPPET,
+        puppet_dirs=[name for name in plugin_deployment.PUPPET_DIRS if name != 'codedir'])
 
 
 def validate(paths):
@@ -76,9 +82,7 @@ def compile_catalogs(manifest, hieras, work):
     write_hiera_config(hiera_config, work, '%{::fuel_case}')
     request = {'manifest': str(manifest), 'modulepath': MODULEPATH, 'work': str(work),
                'hiera_config': str(hiera_config), 'facts': FACTS, 'cases': hieras}
-    result = subprocess.run(
-        ['ruby', '-I', str(PUPPET38 / 'puppet' / 'lib'), '-I', str(PUPPET38 / 'hiera' / 'lib'),
-         '-r', str(LOAD_TIME_CHANGES), str(COMPILE)],
-        input=json.dumps(request), capture_output=True, text=True, check=False)
+    result = subprocess.run([str(RUBY), str(COMPILE)], input=json.dumps(request),
+                            capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)

@@ -1,5 +1,5 @@
-# Compiles a task manifest with Puppet 3.8.7 (run through
-# tools/puppet38/puppet's load-time changes) once per node's Hiera data, in
+# Compiles a task manifest with Puppet 3.8.7 (run by tools/puppet38/ruby,
+# with its load-time changes) once per node's Hiera data, in
 # one process, as a Fuel 9 node's `puppet apply` compiles it, and converts
 # each catalog to the agent's form (to_ral), which validates every
 # resource's parameters. Reads JSON from stdin: manifest, modulepath, work

@@ -181,6 +181,7 @@ class Sandbox:
             puppet = puppet38.apply_command(manifest, self.puppet_dir,
                                             self.puppet_dir / 'hiera3.yaml', *report_args,
                                             plugin_modules=self.plugin_modules)
+            env = puppet38.with_node_facts(env or os.environ)
         else:
             puppet = plugin_deployment.puppet_apply(
                 manifest, self.puppet_dir, self.puppet_dir / 'hiera.yaml', self.modules,

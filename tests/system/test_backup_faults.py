@@ -109,7 +109,7 @@ def test_cinder_backup_killed_mid_run(mistral, fleet, stack, cinder, mail, secre
     service restarts within seconds; the stack's OSD keeps a dead client's
     watch 60 s so that the restart always comes first). Zed's cinder-volume
     then moves the clone's image to the RBD trash, where it still holds the
-    snapshot. The run deletes the snapshot again 30 times, then names it;
+    snapshot. The run deletes the snapshot again for 30 poll intervals, then names it;
     freed as the troubleshooting chapter says, the snapshot goes. On Zed's
     Mistral too with SYSTEM_TEST_ALL_ON_ZED=1 (81 s more than make test has
     for it; it passed there in make test at 196f96e, 2026-12-07): the stack's

@@ -1,6 +1,6 @@
 """Mitaka's own GCS driver (cinder 8.1.1, Python 2.7) through what a Fuel 9
 node gets from the plugin: the client libraries as the packaged Puppet task
-installs them with Ubuntu 14.04's pip 1.5.4, PYTHONPATH from the
+installs them with Python 2.7 and setuptools 3.3 (no pip), PYTHONPATH from the
 /etc/default/cinder-backup it wrote, and the cinder.conf it wrote; against
 the stack's GCS emulator through the same TLS front as Zed's cinder-backup.
 
@@ -15,9 +15,9 @@ import subprocess
 import pytest
 
 import stack as stack_module
-from support.fuel_nodes import astute, fuel_cinder_conf
+from support.fuel_nodes import astute, fuel_cinder_conf, node_python_override
 from support.polling import wait_until
-from support.project import offline_pip_env
+from support.project import node_install_env
 from support.puppet_sandbox import Sandbox
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -41,9 +41,8 @@ def fuel9_node(stack, installed_plugin, node_python, work, **settings):
     sandbox = Sandbox(work / 'sandbox', installed_plugin / MODULES)
     sandbox.path('/etc/cinder/cinder.conf').write_text(fuel_cinder_conf('lvm-cinder'))
     settings = dict(stack.settings, backup_gcs_bucket=BUCKET, **settings)
-    hiera = astute('lvm-cinder', settings, **{'cinder_gcs::pip': str(node_python / 'bin' / 'pip'),
-                                              'cinder_gcs::pip_package': False})
-    applied = sandbox.apply('cinder_gcs_backup.pp', hiera, env=offline_pip_env(work))
+    hiera = astute('lvm-cinder', settings, **node_python_override(node_python))
+    applied = sandbox.apply('cinder_gcs_backup.pp', hiera, env=node_install_env(work))
     assert not applied.failed, applied.stdout + applied.stderr
     return sandbox
 

@@ -4,10 +4,13 @@ The history is one volume's backups, oldest first: F1 (full, as the workflow
 makes it, made 40 days old in Cinder's database), H (full, made by hand, also
 40 days old), W (full, as the workflow makes it with another backup_mark, as a
 second schedule would, also 40 days old), F2 (full), I1 and I2 (incremental,
-each after new data). F1 and W are made through Cinder's API with the
-description the workflow writes, the one thing of a backup the rotation
-reads that tells who made it: a workflow run each took half a minute of
-`make test` on Mistral 2.0.0; F2, I1 and I2 are the workflow's own. Each test starts from the backups it names (History.start_from):
+each after new data, as the workflow makes them). All but H are made through
+Cinder's API with the description the workflow writes, the one thing of a
+backup the rotation reads that tells who made it: a workflow run each took
+half a minute of `make test` on Mistral 2.0.0. The backups the workflow
+itself makes are rotated in test_count_limit_deletes_a_whole_superseded_chain
+(F3) and throughout test_guide_walkthrough.py. Each test starts from the
+backups it names (History.start_from):
 the volume's other backups are deleted and the named ones gone are made again.
 Building a history takes minutes on Mistral 2.0.0, so the module builds one and
 the tests, in file order, each start from what the one before left: dry runs,
@@ -39,8 +42,8 @@ class History:
     # is made, and kept, whole or not at all.
     CHAIN = ('F2', 'I1', 'I2')
 
-    def __init__(self, stack, mistral, volumes, rbd, cinder):
-        self.stack, self.mistral, self.volumes = stack, mistral, volumes
+    def __init__(self, stack, volumes, rbd, cinder):
+        self.stack, self.volumes = stack, volumes
         self.rbd, self.cinder = rbd, cinder
         self.volume = volumes.create('rotation-source', 'alice')
         self._ids = {}
@@ -82,28 +85,27 @@ class History:
             self._make_chain()
         assert self.existing() == wanted
 
-    def _workflow_backup(self, incremental=False, **inputs):
-        run = self.mistral.run('create_backups_workflow', dict(
-            FAST, volumes_id_list=[self.volume], incremental=incremental, **inputs))
-        assert run.state == 'SUCCESS', run
-        return run.volumes[self.volume]['backup_id']
-
-    def _make_aged(self, name):
-        """As admin, as the workflow runs here."""
-        description = {'F1': workbook_default('backup_mark'), 'W': WEEKLY_MARK}.get(name)
+    def _backup(self, name, description, incremental=False):
+        """As admin, as the workflow runs here, with DESCRIPTION (a mark: the
+        workflow's own, ', execution <ID>' after it)."""
         if description:
             description += ', execution {}'.format(uuid.uuid4())
-        backup_id = self.volumes.backup(self.volume, 'aged-' + name, user='admin',
-                                        description=description)
+        return self.volumes.backup(self.volume, 'history-' + name, user='admin',
+                                   incremental=incremental, description=description)
+
+    def _make_aged(self, name):
+        description = {'F1': workbook_default('backup_mark'), 'W': WEEKLY_MARK}.get(name)
+        backup_id = self._backup(name, description)
         self.stack.query('cinder', "UPDATE backups SET created_at = created_at - interval "
                          "'{} days' WHERE id = '{}'".format(AGED_DAYS, backup_id))
         self._ids[name] = backup_id
 
     def _make_chain(self):
-        self._ids['F2'] = self._workflow_backup()
+        mark = workbook_default('backup_mark')
+        self._ids['F2'] = self._backup('F2', mark)
         for name, offset in (('I1', 8), ('I2', 16)):
             self.rbd.write(self.volume, offset * 2**20, 2**20, 'rotation-' + name)
-            self._ids[name] = self._workflow_backup(incremental=True)
+            self._ids[name] = self._backup(name, mark, incremental=True)
         backups = {backup['id']: backup for backup in self._present()}
         assert [backups[self._ids[name]]['is_incremental'] for name in self.CHAIN] == [
             False, True, True]
@@ -111,8 +113,8 @@ class History:
 
 
 @pytest.fixture(scope='module')
-def history(stack, mistral, module_volumes, rbd, cinder):
-    return History(stack, mistral, module_volumes, rbd, cinder)
+def history(stack, module_volumes, rbd, cinder):
+    return History(stack, module_volumes, rbd, cinder)
 
 
 def rotate(mistral, history, **inputs):

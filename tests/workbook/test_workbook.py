@@ -178,7 +178,7 @@ NORMAL_PATHS = {
                                 'record_outcomes', 'count_outcomes', 'send_backup_report'],
     '_back_up_volume_workflow': ['get_volume', 'find_parent_backup', 'create_snapshot',
                                  'wait_for_snapshot', 'create_backup', 'wait_for_backup',
-                                 'record_backup', 'delete_snapshot', 'wait_for_snapshot_deletion',
+                                 'delete_snapshot', 'wait_for_snapshot_deletion',
                                  'record_snapshot_deletion'],
     'rotate_backups_workflow': ['check_input', 'select_volumes', 'list_backups', 'plan_deletions',
                                 'delete_backups', 'collect_deletions', 'count_deletions',
@@ -1316,6 +1316,31 @@ def test_the_mail_server_s_time_comes_from_the_mail_environment(workbook, evalua
     assert evaluate(send_mail['timeout'], {}, returns={'env': {'smtp_server': 'relay'}}) == 120
 
 
+FULL_INSTEAD = 'full backup: no available backup to base an incremental one on'
+
+
+@pytest.mark.parametrize('status, incremental, use_incremental, outcome, note, following', [
+    ('available', False, False, 'backed_up', None, 'delete_snapshot'),
+    ('available', True, True, 'backed_up', None, 'delete_snapshot'),
+    ('available', True, False, 'backed_up', FULL_INSTEAD, 'delete_snapshot'),
+    ('error', True, False, 'failed', None, 'record_backup_not_available'),
+    ('creating', False, False, 'failed', None, 'record_backup_not_available'),
+])
+def test_the_volume_is_backed_up_once_its_backup_is_available(
+        workbook, evaluate, status, incremental, use_incremental, outcome, note, following):
+    """wait_for_backup records the outcome itself (a task less per volume
+    on Mistral 2.0.0); a full backup taken where an incremental one was
+    asked says so."""
+    task = workbook['workflows'][BACK_UP_VOLUME]['tasks']['wait_for_backup']
+    data = dict(workbook['workflows'][BACK_UP_VOLUME]['vars'], incremental=incremental,
+                use_incremental=use_incremental)
+    returns = {'task': {'result': {'status': status, 'fail_reason': None}}}
+    assert evaluate(task['publish']['outcome'], data, returns=returns) == outcome
+    assert evaluate(task['publish']['note'], data, returns=returns) == note
+    assert targets(evaluate, workbook, BACK_UP_VOLUME, 'wait_for_backup', 'on-success',
+                   backup_status=status) == [following]
+
+
 @pytest.mark.parametrize('status, following', [
     ('available', 'delete_busy_snapshot'),
     ('error_deleting', 'record_snapshot_left'),
@@ -1338,15 +1363,19 @@ def test_a_snapshot_given_back_after_its_deletion_is_deleted_again(workbook, eva
 ])
 def test_a_busy_snapshot_is_deleted_again_until_cinder_answers_404(workbook, evaluate,
                                                                     state_info, again):
-    """Every poll_interval, 30 times at most, whatever Cinder answered,
-    until it answers 404 or refuses the run's token; then the snapshot is
-    named as left. The backup has ended by then: a clone that outlasts 30
-    polls is not Cinder's own on its way out, and the run does not wait for
-    it (at the defaults, 5 minutes)."""
+    """Every poll_interval, for 30 poll intervals at most, whatever Cinder
+    answered, until it answers 404 or refuses the run's token; then the
+    snapshot is named as left. The backup has ended by then: a clone that
+    outlasts 30 polls is not Cinder's own on its way out, and the run does
+    not wait for it (at the defaults, 5 minutes on the clock, however long
+    each try takes the engine)."""
     task = workbook['workflows'][BACK_UP_VOLUME]['tasks']['delete_busy_snapshot']
-    data = dict(workbook['workflows'][BACK_UP_VOLUME]['vars'], poll_interval=10)
-    assert evaluate(task['retry']['continue-on'], data,
-                    returns={'task': {'state_info': state_info}}) is again
+    data = dict(workbook['workflows'][BACK_UP_VOLUME]['vars'], poll_interval=10,
+                busy_since=1000.0)
+    for now, within_the_bound in ((1000.0 + 30 * 10 - 1, True), (1000.0 + 30 * 10, False)):
+        again_now = evaluate(task['retry']['continue-on'], data, now=now,
+                             returns={'task': {'state_info': state_info}})
+        assert again_now is (again and within_the_bound)
     assert task['retry']['count'] == 30
     assert evaluate(task['retry']['delay'], data) == 10
     assert evaluate(task['wait-before'], data) == 10

@@ -34,14 +34,15 @@ def link_debian_modules(modules_dir):
 
 
 def puppet_apply(manifest, state_dir, hiera_config, modules_dir, *extra_args,
-                 plugin_modules=PLUGIN_MODULES):
+                 plugin_modules=PLUGIN_MODULES, puppet=PUPPET, puppet_dirs=PUPPET_DIRS):
     """The command line that applies one of the plugin's task manifests
     (MANIFEST, a file name) with --detailed-exitcodes (see succeeded), Puppet's
-    directories under STATE_DIR, the plugin's modules before MODULES_DIR."""
-    command = [PUPPET, 'apply', '--detailed-exitcodes', '--color=false',
+    directories (PUPPET_DIRS) under STATE_DIR, the plugin's modules before
+    MODULES_DIR, with PUPPET (Debian's by default)."""
+    command = [str(puppet), 'apply', '--detailed-exitcodes', '--color=false',
                '--modulepath', '{}:{}'.format(plugin_modules, modules_dir),
                '--hiera_config', str(hiera_config)]
-    for setting in PUPPET_DIRS:
+    for setting in puppet_dirs:
         command += ['--' + setting, str(pathlib.Path(state_dir) / setting)]
     return command + [*extra_args, str(pathlib.Path(plugin_modules).parent / 'manifests' / manifest)]
 

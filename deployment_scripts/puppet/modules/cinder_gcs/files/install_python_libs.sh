@@ -1,16 +1,22 @@
 #!/bin/bash
 # Installs the bundled Google client libraries offline, for cinder-backup.
 #
-#   install_python_libs.sh verify  DISTS             check the files' hashes
-#   install_python_libs.sh check   DISTS TARGET      exit 0 if TARGET holds them
-#   install_python_libs.sh install DISTS TARGET PIP  verify, then install
+#   install_python_libs.sh verify  DISTS                check the files' hashes
+#   install_python_libs.sh check   DISTS TARGET         exit 0 if TARGET holds them
+#   install_python_libs.sh install DISTS TARGET PYTHON  verify, then install
 #
 # DISTS holds requirements.txt (name==version --hash=sha256:...) and the
 # files pre_build_hook downloaded. Every file must match a pinned hash and
-# every pin must have its file: the node's pip (1.5.4 on Ubuntu 14.04)
-# checks no hashes and would pick any other file it found there.
-# Runs under Ubuntu 14.04's bash and coreutils, with its pip 1.5.4 and
-# setuptools 3.3.
+# every pin must have its file.
+#
+# No pip: Fuel 9 provisions nodes without python-pip, its mirror may not
+# carry it, and Ubuntu 14.04's pip 1.5.4 breaks once Mitaka's requests is
+# installed (Launchpad #1306991). Every wheel of the bundle is pure Python
+# (py2.py3-none-any, no .data directory), so unpacking it is its whole
+# install; the two sdists (oauth2client, httplib2) are installed by their
+# own setup.py with the node's setuptools, as pip 1.5 would have run them.
+# Runs under Ubuntu 14.04's bash and coreutils, Python 2.7 and setuptools
+# 3.3.
 set -euo pipefail
 
 action=$1 dists=$2 target=${3:-}
@@ -40,28 +46,53 @@ case $action in
         cmp -s "$requirements" "$stamp"
         ;;
     install)
-        pip=$4
+        # An absolute path: setup.py runs in its source directory.
+        python=$(command -v "$4") || { echo "ERROR: no Python at $4" >&2; exit 1; }
+        [[ $python = /* ]] || python=$PWD/$python
         verify
+        "$python" -c 'import setuptools' 2>/dev/null || {
+            echo "ERROR: $python cannot import setuptools (package python-setuptools), which installs oauth2client and httplib2 from their sources" >&2
+            exit 1
+        }
         # Into a fresh directory, swapped in whole: a failed install leaves
         # the previous libraries in place.
-        rm -rf "$target.new"
-        mkdir -p "$(dirname "$target")"
-        # --no-deps: the files are the whole closure, and pip 1.5 stops at a
-        # file given by path that another file's requirement also names
-        # ("Double requirement given").
-        if ! "$pip" install --no-index --no-deps --target "$target.new" "${dist_files[@]}"; then
-            rm -rf "$target.new"
-            echo "ERROR: $pip could not install the Google client libraries of $dists into $target (output above)" >&2
-            exit 1
-        fi
-        cp "$requirements" "$target.new/$(basename "$stamp")"
+        stage=$target.new work=$(mktemp -d)
+        trap 'rm -rf "$work"' EXIT
+        rm -rf "$stage"
+        mkdir -p "$stage"
+        # The libraries this replaces must not be what setup.py imports.
+        unset PYTHONPATH
+        for file in "${dist_files[@]}"; do
+            case $file in
+                *.whl)
+                    "$python" -m zipfile -e "$file" "$stage"
+                    ;;
+                *.tar.gz)
+                    tar -xzf "$file" -C "$work" &&
+                    (cd "$work/$(basename "$file" .tar.gz)" &&
+                        "$python" setup.py --quiet install --single-version-externally-managed \
+                            --record "$work/installed-files" --install-lib "$stage" \
+                            --install-scripts "$work/scripts" --install-data "$work/data" \
+                            --install-headers "$work/headers")
+                    ;;
+            esac || {
+                rm -rf "$stage"
+                echo "ERROR: $python could not install $file of $dists into $target (output above)" >&2
+                exit 1
+            }
+        done
+        # Byte-compiled here, as root, as pip does (cinder-backup's user
+        # cannot write them); a module that does not compile on 2.7 is one
+        # no import reaches, as for pip, which ignores it too.
+        "$python" -m compileall -q "$stage" >/dev/null || true
+        cp "$requirements" "$stage/$(basename "$stamp")"
         rm -rf "$target.old"
         if [ -e "$target" ]; then mv "$target" "$target.old"; fi
-        mv "$target.new" "$target"
+        mv "$stage" "$target"
         rm -rf "$target.old"
         ;;
     *)
-        echo "usage: $0 verify DISTS | check DISTS TARGET | install DISTS TARGET PIP" >&2
+        echo "usage: $0 verify DISTS | check DISTS TARGET | install DISTS TARGET PYTHON" >&2
         exit 2
         ;;
 esac

@@ -2,28 +2,22 @@
 #
 # Installs the Google client libraries that Mitaka's GCS driver imports
 # (google-api-python-client 1.5.x, oauth2client and their dependencies)
-# from the distributions bundled in this module: pip --no-index, after
-# checking every file against the hashes pinned in requirements.txt. The
-# node needs no access to PyPI.
+# from the distributions bundled in this module, after checking every file
+# against the hashes pinned in requirements.txt: the node needs no access
+# to PyPI, and no pip (files/install_python_libs.sh says why and how).
 #
 # They go into a directory of their own that only cinder-backup sees
 # (PYTHONPATH in its job's environment): Ubuntu's older python-six,
 # python-httplib2, python-oauth2client... stay as dpkg installed them for
-# every other OpenStack service on the node, and pip never removes files
-# that dpkg owns.
+# every other OpenStack service on the node, untouched.
 #
 # === Parameters
 #
 # [*target*]
 #   (required) Directory the libraries are installed into.
 #
-# [*pip*]
-#   (required) The pip of the Python that runs cinder-backup.
-#
-# [*pip_package*]
-#   (required) Package that provides that pip, installed first: Fuel 9
-#   provisions nodes without it (their mirror has it). false when the pip
-#   comes from elsewhere.
+# [*python*]
+#   (required) The Python 2.7 that runs cinder-backup, with setuptools.
 #
 # [*backup_service_defaults*]
 #   (required) Environment file that cinder-backup's upstart job sources
@@ -36,8 +30,7 @@
 #
 class cinder_gcs::client_libraries (
   $target,
-  $pip,
-  $pip_package,
+  $python,
   $backup_service_defaults,
   $backup_service_override,
 ) {
@@ -46,16 +39,8 @@ class cinder_gcs::client_libraries (
   $installer  = "${files}/install_python_libs.sh"
   $dists      = "${files}/python-libs"
 
-  # '' is false to Puppet 3 and true to 4+: skipped on both.
-  if $pip_package and $pip_package != '' {
-    package { $pip_package:
-      ensure => installed,
-      before => Exec['cinder-gcs-install-client-libraries'],
-    }
-  }
-
   exec { 'cinder-gcs-install-client-libraries':
-    command   => "${installer} install ${dists} ${target} ${pip}",
+    command   => "${installer} install ${dists} ${target} ${python}",
     unless    => "${installer} check ${dists} ${target}",
     path      => ['/usr/bin', '/bin', '/usr/sbin', '/sbin'],
     logoutput => true,

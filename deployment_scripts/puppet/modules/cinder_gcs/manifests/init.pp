@@ -53,12 +53,9 @@
 #   (optional) Directory the client libraries are installed into.
 #   Defaults to '/usr/lib/fuel-plugin-cinder-gcs/python2.7'.
 #
-# [*pip*]
-#   (optional) The pip that installs the libraries. Defaults to '/usr/bin/pip'.
-#
-# [*pip_package*]
-#   (optional) Package installed first, which provides that pip, or false.
-#   Defaults to 'python-pip'.
+# [*python*]
+#   (optional) The Python 2.7 that runs cinder-backup and installs the
+#   libraries (with its setuptools; no pip). Defaults to '/usr/bin/python2.7'.
 #
 class cinder_gcs (
   $settings,
@@ -70,8 +67,7 @@ class cinder_gcs (
   $backup_service_defaults  = $cinder_gcs::params::backup_service_defaults,
   $backup_service_override  = $cinder_gcs::params::backup_service_override,
   $libraries_dir            = $cinder_gcs::params::libraries_dir,
-  $pip                      = $cinder_gcs::params::pip,
-  $pip_package              = $cinder_gcs::params::pip_package,
+  $python                   = $cinder_gcs::params::python,
 ) inherits cinder_gcs::params {
 
   cinder_gcs_validate_settings($settings)
@@ -106,8 +102,7 @@ class cinder_gcs (
   if $installs_libraries {
     class { 'cinder_gcs::client_libraries':
       target                  => $libraries_dir,
-      pip                     => $pip,
-      pip_package             => $pip_package,
+      python                  => $python,
       backup_service_defaults => $backup_service_defaults,
       backup_service_override => $backup_service_override,
     }

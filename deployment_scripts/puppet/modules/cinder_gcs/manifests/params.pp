@@ -18,8 +18,8 @@ class cinder_gcs::params {
   $backup_service_defaults  = '/etc/default/cinder-backup'
   $backup_service_override  = '/etc/init/cinder-backup.override'
   $libraries_dir            = '/usr/lib/fuel-plugin-cinder-gcs/python2.7'
-  $pip                      = '/usr/bin/pip'
-  $pip_package              = 'python-pip'
+  # The Python 2.7 that runs cinder-backup; it installs the libraries too.
+  $python                   = '/usr/bin/python2.7'
   $local_settings           = '/etc/openstack-dashboard/local_settings.py'
   # As Fuel 9 restarts Apache (fuel-library's tweaks::apache_wrappers,
   # which its horizon task includes): on controllers Apache serves Keystone
