@@ -15,7 +15,7 @@ DEMO_DIR := .cache/demo
 TEST_RPM_DIR := $(CURDIR)/.cache/test-rpm
 TEST_RPM = $$(echo $(TEST_RPM_DIR)/*.rpm)
 
-.PHONY: build-deps deps build docs check test test-rpm fuel-master-test system-test bench demo \
+.PHONY: build-deps deps build docs check test test-rpm fuel-master-test system-test bench field-sizes demo \
 	demo-stop fresh-check clean
 
 build-deps:
@@ -55,6 +55,11 @@ system-test: test-rpm
 
 # Not part of `make test`: about 80 min with the defaults (both engines). BENCH_ARGS, e.g.
 # --volumes 10 --records 500 (tests/bench/workbook_bench.py --help).
+# The record of a failing backup run's field sizes (tests/workbook/field_sizes.json),
+# up to 10,000 volumes: about two minutes.
+field-sizes: deps
+	.venv/test/bin/python tests/workbook/field_sizes.py
+
 bench: deps
 	$(IN_ISOLATED_NAMESPACE) .venv/test/bin/python tests/bench/workbook_bench.py $(BENCH_ARGS)
 

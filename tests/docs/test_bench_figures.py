@@ -14,8 +14,6 @@ TABLE = REPO / 'tests' / 'bench' / 'results.md'
 GUIDE = REPO / 'doc' / 'mistral.rst'
 README = REPO / 'README.md'
 ENGINES = ('mitaka', 'zed')
-# Mistral's default execution_field_size_limit_kb, in Mitaka as in Zed.
-FIELD_LIMIT_BYTES = 1024 * 1024
 # At its defaults, on each engine: the workbook's wall time over
 # cinder-backup's own span on the same backups, and its polls per volume.
 TARGET_WALL_OVER_SPAN = 1.05
@@ -38,9 +36,6 @@ GUIDE_FIGURES = {
     'default concurrency on Zed, version discovery': ('(a)', 'zed', 'discovery_per_volume',
                                                       '{:.1f} requests for'),
     'plain script, requests': ('(c)', None, 'requests_per_volume', '{:.1f} requests'),
-    'default concurrency, largest field per volume': ('(a)', 'mitaka',
-                                                      'largest_field_bytes_per_volume',
-                                                      '{:.0f} bytes'),
     'Mistral 2.0.0 idle': ('(a)', 'mitaka', 'mistral_idle_rss_mib', '{:.0f} MiB'),
     'Mistral 2.0.0 peak': ('(a)', 'mitaka', 'mistral_peak_rss_mib', '{:.0f} MiB'),
     'plain script, cinder-backup span': ('(c)', None, 'backup_span_s', '{:.0f} s'),
@@ -97,15 +92,6 @@ def test_guide_quotes_the_listing(results, name):
     for key in keys:
         figure = figure[key]
     assert form.format(figure) in GUIDE.read_text(), name
-
-
-def test_guide_gives_the_volumes_one_run_takes(results):
-    """Computed from the largest field a run stores, per volume, on the
-    engine where it is larger: the guide says so."""
-    per_volume = max(way(results, '(a)', engine)['largest_field_bytes_per_volume']
-                     for engine in ENGINES)
-    volumes = int(FIELD_LIMIT_BYTES / per_volume) // 100 * 100
-    assert 'about {:,} volumes'.format(volumes) in GUIDE.read_text()
 
 
 def test_guide_gives_the_seconds_per_backup(results):

@@ -12,7 +12,7 @@ from support.polling import wait_until
 
 from .api import Session
 from .workflows import (FAST, REPORT_TO, SNAPSHOT_NAME, Mistral, assert_no_engine_wording,
-                        assert_no_secret_in, reported_reason)
+                        assert_no_secret_in, group_lines, reported_reason)
 
 # A run that outlives its Keystone token: tokens of TOKEN_LIFETIME seconds,
 # and the backup held past it by one upload request that the GCS front
@@ -29,11 +29,6 @@ def run_one(mistral, volume_id, **inputs):
         FAST, volumes_id_list=[volume_id], report_to_list=[REPORT_TO], **inputs))
 
 
-def snapshot_left_line(entry, cinder):
-    return 'snapshot left: {}, delete it once nothing reads it; {}'.format(
-        entry['snapshot_left'], cinder.reported(entry['volume_id']))
-
-
 def assert_failed_honestly(run, volume_id, note_part, mistral, cinder, mail, secrets,
                            snapshot_held=False):
     """The one volume failed for the reason given, and everyone can see it;
@@ -43,15 +38,15 @@ def assert_failed_honestly(run, volume_id, note_part, mistral, cinder, mail, sec
     entry = run.volumes[volume_id]
     assert entry['outcome'] == 'failed', run
     assert note_part in entry['note'], run
+    group, = run.groups
+    assert group == dict(outcome='failed', note=reported_reason(entry['note']),
+                         snapshots_left=snapshot_held, volume_ids=[volume_id]), run
+    assert reported_reason(note_part) in group['note']
+    assert_no_engine_wording(group['note'])
     report = mail.report(run.id)
     assert report['Subject'] == 'Cinder backups failed: 0 backed up, 1 failed, 0 skipped' + (
         '; 1 snapshot left' if snapshot_held else '')
-    failed_line, *snapshot_lines = mail.lines(report)[3:]
-    assert failed_line == 'failed: {}; {}'.format(reported_reason(entry['note']),
-                                                  cinder.reported(volume_id))
-    assert note_part in failed_line
-    assert_no_engine_wording(failed_line)
-    assert snapshot_lines == ([snapshot_left_line(entry, cinder)] if snapshot_held else [])
+    assert mail.lines(report)[3:] == group_lines(**group)
     if not snapshot_held:
         cinder.wait_backups_settled()
         cinder.assert_no_snapshot_left()
@@ -172,7 +167,7 @@ def test_snapshot_held_for_good_leaves_the_backup_counted(mistral, fleet, cinder
     """A clone the run does not know of holds its snapshot to the end: the
     backup is there to restore, so the volume is backed up, with its
     backup's ID (before, 'failed', and the subject counted 0 backed up);
-    the snapshot gets a line of its own, the subject says 'partial' (there
+    its group in the report names the snapshot left, the subject says 'partial' (there
     is work left for the operator), and the run ends in ERROR for it."""
     execution_id = mistral.start('create_backups_workflow', dict(
         FAST, volumes_id_list=[fleet.b1], report_to_list=[REPORT_TO]))
@@ -192,10 +187,9 @@ def test_snapshot_held_for_good_leaves_the_backup_counted(mistral, fleet, cinder
     report = mail.report(run.id)
     assert report['Subject'] == (
         'Cinder backups partial: 1 backed up, 0 failed, 0 skipped; 1 snapshot left')
-    *_, backed_up, snapshot_line = mail.lines(report)
-    assert backed_up.startswith('backed up: full backup {} (snapshot {} could not be deleted'
-                                .format(backup['id'], snapshot['id'])), backed_up
-    assert snapshot_line == snapshot_left_line(entry, cinder)
+    assert entry['note'].startswith('snapshot {} could not be deleted'.format(snapshot['id']))
+    assert mail.lines(report)[3:] == group_lines(
+        'backed_up', reported_reason(entry['note']), [fleet.b1], snapshots_left=True)
     sessions['admin'].cinder('DELETE', '/snapshots/' + snapshot['id'])
     cinder.assert_no_snapshot_left()
 
@@ -287,8 +281,8 @@ def test_run_outliving_its_token_stops_at_the_first_refusal(
     report = mail.report(run.id)
     assert report['Subject'] == (
         'Cinder backups failed: 0 backed up, 1 failed, 0 skipped; 1 snapshot left')
-    assert entry['note'] in mail.text(report)
-    assert snapshot_left_line(entry, cinder) in mail.lines(report)
+    assert mail.lines(report)[3:] == group_lines(
+        'failed', reported_reason(entry['note']), [fleet.a1], snapshots_left=True)
     assert_no_secret_in(mail.text(report), secrets, 'the report')
     assert_no_secret_in(mistral.exposed_text(run.id), secrets, 'the execution')
     # cinder-backup, with its own credentials, finishes the backup; the

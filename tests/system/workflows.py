@@ -38,6 +38,8 @@ KEYSTONE_TOKEN = re.compile(r'gAAAAA[A-Za-z0-9_-]{60,}')
 MITAKA_ACTION_PREAMBLE = re.compile(r'Failed to run action \[.*?\]\n ', re.S)
 ZED_ACTION_WRAPPING = re.compile(
     r"The action raised an exception \[action=.*?, action_ex_id=[^,]*, msg='(.*)'\]", re.S)
+REQUEST_ID = re.compile(r' ?\(Request-ID: req-[0-9a-f-]+\)')
+ANY_ID = re.compile(r'[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}')
 
 
 def workbook_default(name):
@@ -51,9 +53,11 @@ def workbook_default(name):
 class Execution:
     """A finished workflow execution as Mistral's API returns it, with what
     its tasks published (a failed execution's output holds only the error:
-    Mitaka's DSL has no output-on-error)."""
+    Mitaka's DSL has no output-on-error), and for a run of
+    create_backups_workflow each volume's record (from MISTRAL, read when
+    first asked for)."""
 
-    def __init__(self, record, tasks):
+    def __init__(self, record, tasks, mistral=None):
         self.record = record
         self.id = record['id']
         self.state = record['state']
@@ -65,19 +69,46 @@ class Execution:
             published = json.loads(task.get('published') or '{}')
             self.published.update(published)
             self.published_by[task['name']] = published
+        self.mistral = mistral
+        self._volumes = None
+
+    @property
+    def groups(self):
+        """create_backups_workflow's groups of volumes, from the output, or
+        on failure from what record_outcomes published (summarize_backups
+        and back_up_raced_volumes publish earlier ones; Mistral 2.0.0 lists
+        tasks in no set order)."""
+        return self.output.get('outcomes', self.published_by.get(
+            'record_outcomes', {}).get('outcomes')) or []
 
     @property
     def volumes(self):
-        """create_backups_workflow's outcome per volume: {volume_id: entry},
-        from the output, or on failure from what record_outcomes published
-        (summarize_backups and back_up_raced_volumes publish earlier lists;
-        Mistral 2.0.0 lists tasks in no set order)."""
-        entries = self.output.get('volumes', self.published_by.get(
-            'record_outcomes', {}).get('volumes')) or []
-        return {entry['volume_id']: entry for entry in entries}
+        """create_backups_workflow's record of each volume, {volume_id:
+        entry}: the outputs of its _back_up_volume_workflow executions, the
+        later one for a volume backed up twice (the bucket race's second
+        pass). A volume whose execution did not end well has none."""
+        if self._volumes is None:
+            records = sorted((record for record, _ in self.mistral.tree(self.id)
+                              if record['workflow_name'].endswith('._back_up_volume_workflow')),
+                             key=lambda record: record['created_at'])
+            entries = [json.loads(record.get('output') or '{}') for record in records]
+            self._volumes = {entry['volume_id']: entry for entry in entries
+                             if 'volume_id' in entry}
+        return self._volumes
 
     def outcomes(self):
-        return {volume_id: entry['outcome'] for volume_id, entry in self.volumes.items()}
+        """{volume_id: outcome} of the volumes' records, which the run's
+        groups (when it came to them) must tell alike."""
+        outcomes = {volume_id: entry['outcome'] for volume_id, entry in self.volumes.items()}
+        grouped = self.grouped_outcomes()
+        assert not grouped or all(grouped.get(volume_id) == outcome
+                                  for volume_id, outcome in outcomes.items()), (grouped, self)
+        return outcomes
+
+    def grouped_outcomes(self):
+        """{volume_id: outcome} as the run's groups give it."""
+        return {volume_id: group['outcome'] for group in self.groups
+                for volume_id in group['volume_ids']}
 
     def __repr__(self):
         return 'execution {} {} ({}), output {}'.format(
@@ -181,7 +212,7 @@ class Mistral:
             record = self.execution(execution_id)
             return record if record['state'] in TERMINAL else None
         record = wait_until('execution {} to end'.format(execution_id), finished, timeout)
-        return Execution(record, self.tasks(execution_id))
+        return Execution(record, self.tasks(execution_id), self)
 
     def run(self, workflow, inputs=None, env=MAIL_ENV, timeout=300):
         """Start a workflow and wait for its end."""
@@ -224,8 +255,9 @@ class Mistral:
 
     def sub_executions(self, task_id):
         """The workflow executions a task started (its with-items' included),
+        with their output (Zed's API leaves it out of a list unless asked),
         on Zed's Mistral (2.0.0's API has no task_execution_id filter: tree)."""
-        return self.call('GET', '/executions', task_execution_id=task_id,
+        return self.call('GET', '/executions', task_execution_id=task_id, include_output=True,
                          limit=1000)['executions']
 
     def _executions_by_task(self):
@@ -293,12 +325,6 @@ class Cinder:
     def volume(self, volume_id):
         return self.api.cinder('GET', '/volumes/' + volume_id)['volume']
 
-    def reported(self, volume_id):
-        """How a report names a volume, from what Cinder shows admin."""
-        volume = self.volume(volume_id)
-        return 'volume {} ({}), project {}, {} GiB'.format(
-            volume['name'], volume_id, volume['os-vol-tenant-attr:tenant_id'], volume['size'])
-
     def temporary_volumes_of(self, volume_id):
         """The volumes cinder-volume made for backing VOLUME_ID up: the clone
         of the snapshot a backup reads ('backup-vol-' and the volume's ID on
@@ -351,9 +377,25 @@ def assert_no_engine_wording(line):
 
 
 def reported_reason(note):
-    """A volume's note as the report mail gives it: the action's error
-    without the engine's wording around it, on one line."""
-    return ZED_ACTION_WRAPPING.sub(r'\1', MITAKA_ACTION_PREAMBLE.sub('', note)).replace('\n', ' ')
+    """A volume's note as its group gives it (the reason of the report's
+    line): the action's error without the engine's wording around it and
+    without Cinder's request ID, any ID shown as <ID>, on one line, at most
+    300 characters."""
+    reason = ZED_ACTION_WRAPPING.sub(r'\1', MITAKA_ACTION_PREAMBLE.sub('', note))
+    reason = REQUEST_ID.sub('', reason)
+    return ANY_ID.sub('<ID>', reason).replace('\n', ' ')[:300]
+
+
+def group_lines(outcome, note, volume_ids, snapshots_left=False):
+    """How the report mail gives a group of volumes: a line with the
+    outcome, the count and the reason, then each volume's ID unless they
+    were backed up with nothing left to do."""
+    head = '{}{}, {} volume{}: {}'.format(
+        'backed up' if outcome == 'backed_up' else outcome,
+        ', snapshot left' if snapshots_left else '', len(volume_ids),
+        '' if len(volume_ids) == 1 else 's', note)
+    listed = outcome != 'backed_up' or snapshots_left
+    return [head] + (['  ' + volume_id for volume_id in volume_ids] if listed else [])
 
 
 class Mail:

@@ -92,9 +92,16 @@ class MitakaYaql:
             env=dict(os.environ, PYTHONWARNINGS='ignore'))
 
     def __call__(self, expression_text, data, now=None, returns=None):
-        self.process.stdin.write(json.dumps({
-            'expression': EXPRESSION.search(expression_text).group(1), 'data': data,
-            'now': now, 'returns': returns or {}}) + '\n')
+        return self._ask({'expression': EXPRESSION.search(expression_text).group(1),
+                          'data': data, 'now': now, 'returns': returns or {}})
+
+    def field_size(self, field, limit_kb):
+        """{'bytes': the size of FIELD as Mistral 2.0.0 counts it, 'fits':
+        whether 2.0.0 stores it under execution_field_size_limit_kb=LIMIT_KB}."""
+        return self._ask({'field': field, 'limit_kb': limit_kb})
+
+    def _ask(self, request):
+        self.process.stdin.write(json.dumps(request) + '\n')
         self.process.stdin.flush()
         line = self.process.stdout.readline()
         if not line:

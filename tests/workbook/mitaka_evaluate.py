@@ -7,6 +7,11 @@ Reads one JSON request per line on stdin: {"expression": ..., "data": {...},
 functions in "returns" (Mistral's execution() and task(), yaql's now()) stand
 in for those of a running engine. Writes one JSON line per request:
 {"result": ...} or {"error": "..."}.
+
+A request {"field": value, "limit_kb": N} asks how Mistral 2.0.0 sizes a
+field of an execution (its input, output, params or published): the result
+is {"bytes": its size as 2.0.0 counts it, "fits": whether 2.0.0's own check
+lets it be stored under an execution_field_size_limit_kb of N}.
 """
 
 from __future__ import print_function
@@ -45,10 +50,25 @@ def evaluate(request):
     return parse(request['expression']).evaluate(context=context)
 
 
+def field_size(request):
+    from mistral import exceptions
+    from mistral.config import CONF
+    from mistral.db.v2.sqlalchemy import models
+    CONF.set_override('execution_field_size_limit_kb', request['limit_kb'], 'engine')
+    try:
+        models.validate_long_type_length(models.TaskExecution, 'published', request['field'])
+        fits = True
+    except exceptions.SizeLimitExceededException:
+        fits = False
+    # The measure 2.0.0's check takes (models.py), to say by how much.
+    return {'bytes': sys.getsizeof(str(request['field'])), 'fits': fits}
+
+
 def main():
     for line in iter(sys.stdin.readline, ''):
         try:
-            answer = {'result': evaluate(json.loads(line))}
+            request = json.loads(line)
+            answer = {'result': field_size(request) if 'field' in request else evaluate(request)}
         except Exception as error:  # the test shows what 2.0.0 would raise
             answer = {'error': '{}: {}'.format(type(error).__name__, error)}
         print(json.dumps(answer, default=str))

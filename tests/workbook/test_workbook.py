@@ -13,6 +13,8 @@ import yaql
 
 from support.project import REPO
 
+from . import field_sizes
+from .backup_run import MITAKA_ACTION_ERROR, BackupRun, group, volume_entry
 from .conftest import EXPRESSION, MITAKA_EXPRESSIONS_SCRIPT, WORKBOOK
 
 
@@ -721,18 +723,9 @@ def test_backups_in_error_go_with_any_limit(workbook, evaluate, keep_last, max_a
     assert plans == expected
 
 
-def volume_entry(volume_id, outcome, name=None, project_id=None, size_gib=None,
-                 backup_id=None, incremental=False, note=None, snapshot_left=None):
-    """One entry of create_backups_workflow's output."""
-    return dict(volume_id=volume_id, name=name, project_id=project_id, size_gib=size_gib,
-                outcome=outcome, backup_id=backup_id, incremental=incremental, note=note,
-                snapshot_left=snapshot_left)
-
-
-# How Mistral 2.0.0 words an action's error (its default_executor.py).
-MITAKA_ACTION_ERROR = ("Failed to run action [action_ex_id=a1, action_cls='<class "
-                       "'mistral.actions.openstack.actions.CinderAction'>', attributes='{{u'client_"
-                       "method_name': u'{}'}}', params='{}']\n {}")
+QUOTA_REFUSED = 'backup could not be created: ' + MITAKA_ACTION_ERROR.format(
+    'backups.create', "{u'volume_id': u'v6', u'force': True}",
+    'CinderAction.backups.create failed: quota')
 REPORTED_VOLUMES = [
     volume_entry('v1', 'backed_up', 'web-1', 'p1', 10, 'b1'),
     volume_entry('v2', 'failed', note='volume could not be read: Not Found (HTTP 404)'),
@@ -740,43 +733,38 @@ REPORTED_VOLUMES = [
     volume_entry('v4', 'skipped', 'old', 'p2', 5, note='status is error'),
     volume_entry('v5', 'backed_up', '', 'p2', 1, 'b5',
                  note='full backup: no available backup to base an incremental one on'),
-    volume_entry('v6', 'failed', 'db-2', None, 20, note='backup could not be created: ' + (
-        MITAKA_ACTION_ERROR.format('backups.create', "{u'volume_id': u'v6', u'force': True}",
-                                   'CinderAction.backups.create failed: quota'))),
+    volume_entry('v6', 'failed', 'db-2', None, 20, note=QUOTA_REFUSED),
     volume_entry('v7', 'backed_up', 'mail', 'p2', 2, 'b7', snapshot_left='s7',
                  note='snapshot s7 could not be deleted (last seen available)'),
+    volume_entry('v8', 'backed_up', 'web-2', 'p1', 10, 'b8'),
 ]
-# Failed, then skipped, each with its reason first; then the backed-up ones,
-# each in its group in the order of the run. As count_outcomes publishes
-# them; MAILED_LINES as the mail shows them.
+# Failures first, then skipped volumes, then backed-up ones whose snapshot
+# is left, each group with its volumes' IDs; then the volumes backed up,
+# counted by kind. A group's note is the reason without Mistral's wording.
 REPORT_LINES = [
-    'failed: volume could not be read: Not Found (HTTP 404); volume v2',
-    'failed: backup could not be created: ' + MITAKA_ACTION_ERROR.format(
-        'backups.create', "{u'volume_id': u'v6', u'force': True}",
-        'CinderAction.backups.create failed: quota') + '; volume db-2 (v6), 20 GiB',
-    'skipped: status is error; volume old (v4), project p2, 5 GiB',
-    'backed up: full backup b7 (snapshot s7 could not be deleted (last seen available)); '
-    'volume mail (v7), project p2, 2 GiB',
-    'snapshot left: s7, delete it once nothing reads it; volume mail (v7), project p2, 2 GiB',
-    'backed up: full backup b1; volume web-1 (v1), project p1, 10 GiB',
-    'backed up: incremental backup b3; volume db-1 (v3), project p1, 20 GiB',
-    'backed up: full backup b5 (full backup: no available backup to base an incremental one '
-    'on); volume v5, project p2, 1 GiB',
+    'failed, 1 volume: backup could not be created: CinderAction.backups.create failed: quota',
+    '  v6',
+    'failed, 1 volume: volume could not be read: Not Found (HTTP 404)',
+    '  v2',
+    'skipped, 1 volume: status is error',
+    '  v4',
+    'backed up, snapshot left, 1 volume: snapshot s7 could not be deleted (last seen available)',
+    '  v7',
+    'backed up, 2 volumes: full backup',
+    'backed up, 1 volume: full backup: no available backup to base an incremental one on',
+    'backed up, 1 volume: incremental backup',
 ]
-MAILED_LINES = [
-    REPORT_LINES[0],
-    'failed: backup could not be created: CinderAction.backups.create failed: quota; '
-    'volume db-2 (v6), 20 GiB',
-    *REPORT_LINES[2:]]
 
 
-def test_the_backup_report_reads_at_a_glance(workbook, evaluate):
-    """A line per volume: its name, project and size, full or incremental,
-    and for a failure the reason first; failures at the top, and a line of
-    its own for each snapshot left."""
-    task = workbook['workflows']['create_backups_workflow']['tasks']['count_outcomes']
-    lines = evaluate(task['publish']['report_lines'], {'volumes': REPORTED_VOLUMES})
-    assert lines == REPORT_LINES
+@pytest.mark.parametrize('workers', [1, 2, 3])
+def test_the_backup_report_reads_at_a_glance(workbook, evaluate, workers):
+    """A line for each group: its outcome, how many volumes and why, then
+    the ID of each volume that needs a look; failures at the top. However
+    many workers shared the volumes."""
+    run = BackupRun(workbook, evaluate, [REPORTED_VOLUMES[i::workers] for i in range(workers)])
+    assert run.lines == REPORT_LINES
+    assert run.subject == 'Cinder backups partial: 5 backed up, 2 failed, 1 skipped; 1 snapshot left'
+    assert run.summary == '8 volumes: 5 backed up, 2 failed, 1 skipped'
 
 
 def test_the_guide_shows_the_report_as_the_workbook_writes_it(workbook, evaluate):
@@ -789,45 +777,33 @@ def test_the_guide_shows_the_report_as_the_workbook_writes_it(workbook, evaluate
                      note='backup ended in status error: <FAIL_REASON>'),
         volume_entry(volume, 'backed_up', 'db-1', project, 20, backup, incremental=True),
         volume_entry(volume, 'skipped', 'old-data', project, 5, note='status is error'),
+        volume_entry(volume, 'backed_up', 'db-3', project, 20, backup, incremental=True),
     ]
-    tasks = workbook['workflows']['create_backups_workflow']['tasks']
-    lines = evaluate(tasks['count_outcomes']['publish']['report_lines'], {'volumes': entries})
-    summary = evaluate(tasks['send_backup_report']['input']['summary'], {
-        'volumes': entries, 'backed_up_count': 2, 'failed_count': 1, 'skipped_count': 1})
+    run = BackupRun(workbook, evaluate, [entries[0::2], entries[1::2]], volume_ids=[volume] * 5)
     body = evaluate(workbook['workflows']['_send_report_workflow']['tasks']['write_report'][
         'publish']['body'], {
-        'summary': summary, 'started_at': 0, 'lines': lines,
+        'summary': run.summary, 'started_at': 0, 'lines': run.lines,
         'run': 'Execution 9822a1c0-bd79-4bb2-9c91-c0accf96e60e of '
                'sample_backup_workbook.create_backups_workflow'}, now=192)
     assert textwrap.indent(body, '   ') in guide
-
-
-def run_end(workbook, evaluate, volumes, volumes_id_list=None):
-    """What count_outcomes counts of VOLUMES, the report's subject, and the
-    task the run ends at (None: SUCCESS)."""
-    tasks = workbook['workflows']['create_backups_workflow']['tasks']
-    data = {'volumes': volumes, 'volumes_id_list': volumes_id_list}
-    for name in ('backed_up_count', 'failed_count', 'skipped_count', 'expected_count',
-                 'snapshots_left_count'):
-        data[name] = evaluate(tasks['count_outcomes']['publish'][name], data)
-    ends = [target for branch in tasks['send_backup_report']['on-success']
-            for target, condition in branch.items() if evaluate(condition, data)]
-    return (evaluate(tasks['send_backup_report']['input']['subject'], data),
-            ends[0] if ends else None)
 
 
 def test_a_backup_whose_snapshot_is_left_counts_as_backed_up(workbook, evaluate):
     """Before, such a volume was 'failed' and its backup's ID untold, the
     subject counting 0 backed up while the backup was there to restore.
     The snapshot left still ends the run in ERROR: it must be deleted."""
-    left = volume_entry('v1', 'backed_up', backup_id='b1', snapshot_left='s1')
-    assert run_end(workbook, evaluate, [left, volume_entry('v2', 'backed_up')]) == (
+    left = volume_entry('v1', 'backed_up', backup_id='b1', snapshot_left='s1',
+                        note='snapshot s1 could not be deleted (last seen available)')
+    run = BackupRun(workbook, evaluate, [[left, volume_entry('v2', 'backed_up')]])
+    assert (run.subject, run.end) == (
         'Cinder backups partial: 2 backed up, 0 failed, 0 skipped; 1 snapshot left',
         'fail_on_snapshots_left')
-    assert run_end(workbook, evaluate, [volume_entry('v2', 'backed_up')]) == (
+    run = BackupRun(workbook, evaluate, [[volume_entry('v2', 'backed_up')]])
+    assert (run.subject, run.end) == (
         'Cinder backups success: 1 backed up, 0 failed, 0 skipped', None)
-    failed = volume_entry('v3', 'failed', snapshot_left='s3')
-    assert run_end(workbook, evaluate, [left, failed]) == (
+    failed = volume_entry('v3', 'failed', snapshot_left='s3', note='backup ended in status error')
+    run = BackupRun(workbook, evaluate, [[left], [failed]])
+    assert (run.subject, run.end) == (
         'Cinder backups partial: 1 backed up, 1 failed, 0 skipped; 2 snapshots left',
         'fail_on_volumes_not_backed_up')
 
@@ -837,13 +813,73 @@ def test_a_volume_deleted_after_the_listing_does_not_fail_the_run(workbook, eval
     volumes_id_list that does not exist is the caller's to hear about."""
     volumes = [volume_entry('v1', 'backed_up', backup_id='b1'),
                volume_entry('v2', 'skipped', note='no longer exists')]
-    assert run_end(workbook, evaluate, volumes) == (
+    run = BackupRun(workbook, evaluate, [volumes])
+    assert (run.subject, run.end) == (
         'Cinder backups success: 1 backed up, 0 failed, 1 skipped', None)
-    assert run_end(workbook, evaluate, volumes, volumes_id_list=['v1', 'v2']) == (
+    run = BackupRun(workbook, evaluate, [volumes], volumes_id_list=['v1', 'v2'])
+    assert (run.subject, run.end) == (
         'Cinder backups partial: 1 backed up, 0 failed, 1 skipped',
         'fail_on_volumes_not_backed_up')
     skipped = [volumes[0], volume_entry('v3', 'skipped', note='status is error')]
-    assert run_end(workbook, evaluate, skipped)[1] == 'fail_on_volumes_not_backed_up'
+    assert BackupRun(workbook, evaluate, [skipped]).end == 'fail_on_volumes_not_backed_up'
+
+
+def test_a_volume_whose_workflow_mistral_lost_counts_as_failed(workbook, evaluate):
+    """Its worker leaves it out (its result is Mistral's error text); a
+    worker lost whole loses all its volumes so."""
+    entries = [volume_entry('v1', 'backed_up', backup_id='b1'), 'Task failed: <the context>']
+    run = BackupRun(workbook, evaluate, [entries, None], volume_ids=['v1', 'v2', 'v3', 'v4'])
+    assert run.outcomes == [
+        group('failed', 'its _back_up_volume_workflow execution did not finish; '
+              'see the task executions', ['v2', 'v3', 'v4']),
+        group('backed_up', 'full backup', ['v1'])]
+    assert 'context' not in json.dumps(run.fields)
+    assert run.end == 'fail_on_volumes_not_backed_up'
+
+
+# Zed's Mistral wraps an action's error so (seen on the stack).
+ZED_ACTION_ERROR = ("The action raised an exception [action=<mistral.actions.openstack.actions."
+                    "CinderAction object at 0x7f>, action_ex_id={}, msg='{}']")
+
+
+def test_volumes_that_failed_for_one_reason_share_a_group(workbook, evaluate):
+    """Error texts that differ only in what each volume's request carried
+    (the action's parameters, Cinder's request ID, the snapshot's ID) make
+    one group, on either engine's wording."""
+    def refused(number, wording):
+        error = ('CinderAction.backups.create failed: Maximum number of backups allowed (10) '
+                 'exceeded (HTTP 413) (Request-ID: req-{}-4e5f-8a9b-0c1d2e3f4a5b)'.format(
+                     '%08x-1c2d' % number))
+        return 'backup could not be created: ' + (
+            MITAKA_ACTION_ERROR.format('backups.create', "{u'volume_id': u'v%d'}" % number, error)
+            if wording == 'mitaka' else ZED_ACTION_ERROR.format('a%d' % number, error))
+    snapshot = 'snapshot {:08x}-1c2d-4e5f-8a9b-0c1d2e3f4a5b did not become available (status error)'
+    entries = [volume_entry('v%d' % number, 'failed', note=refused(number, wording))
+               for number, wording in enumerate(['mitaka', 'zed'] * 3)]
+    entries += [volume_entry('s%d' % number, 'failed', note=snapshot.format(number))
+                for number in range(2)]
+    run = BackupRun(workbook, evaluate, [entries[0::2], entries[1::2]])
+    assert run.outcomes == [
+        group('failed', 'backup could not be created: CinderAction.backups.create failed: '
+              'Maximum number of backups allowed (10) exceeded (HTTP 413)',
+              ['v0', 'v2', 'v4', 'v1', 'v3', 'v5']),
+        group('failed', 'snapshot <ID> did not become available (status error)', ['s0', 's1'])]
+
+
+def test_only_the_ten_largest_kinds_of_failure_keep_their_note(workbook, evaluate):
+    """Errors that differ in more than IDs would otherwise make a group
+    of each volume; the rest are named in a group of their own."""
+    entries = [volume_entry('v%d-%d' % (kind, copy), 'failed', note='quota %d GiB short' % kind)
+               for kind in range(14) for copy in range(1 + (kind < 10))]
+    entries.append(volume_entry('w1', 'failed', note='quota 13 GiB short', snapshot_left='s1'))
+    run = BackupRun(workbook, evaluate, [entries])
+    other = "other errors, each in its _back_up_volume_workflow execution"
+    # Mistral 2.0.0 keeps no order within the group of other errors.
+    run.outcomes[0]['volume_ids'].sort()
+    assert run.outcomes == [group('failed', other, ['v10-0', 'v11-0', 'v12-0', 'v13-0'])] + [
+        group('failed', 'quota {} GiB short'.format(kind), ['v%d-0' % kind, 'v%d-1' % kind])
+        for kind in range(10)] + [group('failed', other, ['w1'], snapshots_left=True)]
+    assert run.counts['failed_count'] == 25 and run.counts['snapshots_left_count'] == 1
 
 
 def test_the_rotation_report_puts_failures_first_with_their_reason(workbook, evaluate):
@@ -919,10 +955,13 @@ def test_the_report_opens_with_the_totals_and_the_run_s_duration(workbook, evalu
     body = evaluate(task['publish']['body'], {
         'summary': '6 volumes: 3 backed up, 2 failed, 1 skipped', 'started_at': 1000.0,
         'run': 'Execution e1 of sample_backup_workbook.create_backups_workflow',
-        'lines': REPORT_LINES}, now=1000.0 + took + 0.6)
+        'lines': ['failed: ' + QUOTA_REFUSED, '  v6']}, now=1000.0 + took + 0.6)
+    # The lines are as given, but for Mistral 2.0.0's wording of an error.
     assert body == '\n'.join([
         '6 volumes: 3 backed up, 2 failed, 1 skipped; ' + says,
-        'Execution e1 of sample_backup_workbook.create_backups_workflow', ''] + MAILED_LINES) + '\n'
+        'Execution e1 of sample_backup_workbook.create_backups_workflow', '',
+        'failed: backup could not be created: CinderAction.backups.create failed: quota',
+        '  v6']) + '\n'
 
 
 # An action's error, and how the engines word it (seen on the stack): the
@@ -1220,29 +1259,45 @@ BUCKET_RACE = ('backup ended in status error: Google Cloud Storage api failure: 
 
 def test_the_first_nights_bucket_race_costs_no_backup(workbook, evaluate):
     """The volumes whose backup lost the race get a second pass, whose
-    entries replace theirs; a run without it goes straight to its counts."""
+    groups replace them in the first ones; a run without it goes straight
+    to its counts."""
     tasks = workbook['workflows']['create_backups_workflow']['tasks']
     first = [volume_entry('v1', 'backed_up', backup_id='b1'),
              volume_entry('v2', 'failed', note=BUCKET_RACE),
-             volume_entry('v3', 'failed', note='backup ended in status error: HttpError 403')]
+             volume_entry('v3', 'failed', note='backup ended in status error: HttpError 403'),
+             volume_entry('v4', 'failed', note=BUCKET_RACE)]
     assert tasks['summarize_backups']['on-success'] == ['find_volumes_lost_to_bucket_race']
+    run = BackupRun(workbook, evaluate, [first[:2], first[2:]], again=[
+        volume_entry('v2', 'backed_up', backup_id='b2'),
+        volume_entry('v4', 'failed', note='backup ended in status error: HttpError 403')])
+    assert run.raced == ['v2', 'v4']
+    assert run.outcomes == [
+        group('failed', 'backup ended in status error: HttpError 403', ['v3', 'v4']),
+        group('backed_up', 'full backup', ['v1', 'v2'])]
     finding = tasks['find_volumes_lost_to_bucket_race']
-    raced = evaluate(finding['publish']['raced_volume_ids'], {'volumes': first})
-    assert raced == ['v2']
     following = [target for branch in finding['on-success']
                  for target, condition in branch.items()
-                 if evaluate(condition, {'raced_volume_ids': raced})]
+                 if evaluate(condition, {'raced_volume_ids': run.raced})]
     assert following == ['back_up_raced_volumes']
-    again = [volume_entry('v2', 'backed_up', backup_id='b2')]
-    merged = evaluate(tasks['back_up_raced_volumes']['publish']['volumes'], {'volumes': first},
-                      returns={'task': {'result': {'volumes': again}}})
-    assert merged == [first[0], again[0], first[2]]
-    # A snapshot the first try left stays named, for the subject to count.
-    first[1]['snapshot_left'] = 's1'
-    merged = evaluate(tasks['back_up_raced_volumes']['publish']['volumes'], {'volumes': first},
-                      returns={'task': {'result': {'volumes': again}}})
-    assert merged[1] == dict(again[0], snapshot_left='s1')
     assert tasks['back_up_raced_volumes']['input']['volume_ids'] == '<% $.raced_volume_ids %>'
+
+
+def test_a_raced_volume_keeps_its_first_outcome_when_no_second_one_came(workbook, evaluate):
+    """Mistral lost its second try: the first try's failure stands."""
+    first = [volume_entry('v1', 'failed', note=BUCKET_RACE)]
+    run = BackupRun(workbook, evaluate, [first], again=[])
+    assert [entry['volume_ids'] for entry in run.outcomes] == [['v1']]
+    assert run.counts['failed_count'] == 1
+
+
+def test_a_raced_volume_whose_snapshot_is_left_is_not_tried_again(workbook, evaluate):
+    """A second try would leave a second snapshot: the report names the
+    first instead."""
+    first = [volume_entry('v1', 'failed', note=BUCKET_RACE + '; snapshot s1 could not be '
+                          'deleted (last seen available)', snapshot_left='s1')]
+    run = BackupRun(workbook, evaluate, [first])
+    assert run.raced == []
+    assert run.counts['snapshots_left_count'] == 1
 
 
 @pytest.mark.parametrize('recorder', ['record_snapshot_left', 'record_token_refused'])
@@ -1394,3 +1449,55 @@ def test_a_snapshot_left_is_named_with_the_status_last_seen(workbook, evaluate, 
     workflow = workbook['workflows'][BACK_UP_VOLUME]
     data = dict(workflow['vars'], note=note, snapshot_id='s1', snapshot_status='available')
     assert evaluate(workflow['tasks']['record_snapshot_left']['publish']['note'], data) == expected
+
+
+@pytest.fixture(scope='module')
+def field_record():
+    return json.loads(field_sizes.RECORD.read_text())
+
+
+@pytest.mark.parametrize('count,workers', [
+    run for run in field_sizes.RUNS if run[0] <= field_sizes.MITAKA_EVALUATES_UP_TO])
+def test_no_field_of_a_failing_run_grows_past_mistral_s_limit(workbook, mitaka_yaql,
+                                                               current_yaql, field_record,
+                                                               count, workers):
+    """Mistral 2.0.0 refuses to store a field (an execution's input,
+    output or params, a task's published values) past
+    execution_field_size_limit_kb, 1024 KB by default: the task errs, and
+    the run ends without report or output. Every volume failing, each for
+    its own reason, is the night the report matters most. Evaluated by
+    2.0.0's yaql and sized by 2.0.0's own check, as `make field-sizes`
+    records them (its 10,000-volume run takes the current yaql, which
+    gives the same sizes here)."""
+    sizes = field_sizes.sizes(workbook, mitaka_yaql, mitaka_yaql, count, workers)
+    assert all(size['fits'] for size in sizes.values()), sizes
+    recorded = field_record[field_sizes.run_key(count, workers)]
+    assert max(size['bytes'] for size in sizes.values()) == recorded['largest_field_bytes'], (
+        'the workbook changed its fields: run `make field-sizes`')
+    if workers > 2:
+        assert field_sizes.sizes(workbook, current_yaql, mitaka_yaql, count, workers) == sizes
+
+
+def test_the_record_puts_a_run_of_10000_volumes_under_the_limit(field_record):
+    """The fields grow by about an ID and the report's line for it per
+    volume; each volume's record stays in its own execution."""
+    runs = {(run['volumes'], run['workers']): run for run in field_record.values()}
+    assert sorted(runs) == sorted(field_sizes.RUNS)
+    assert all(run['every_field_fits_the_default_limit'] for run in runs.values())
+    assert runs[10000, 20]['largest_field_bytes'] / 10000 < 50
+
+
+def test_the_guide_gives_the_largest_fields(field_record):
+    """Its table, and the volumes one run takes computed from it: the
+    default limit (2.0.0 refuses a field from 1025 KB on) over the growth
+    per volume between the two largest runs."""
+    guide = ' '.join((REPO / 'doc' / 'mistral.rst').read_text().split())
+    largest = {(run['volumes'], run['workers']): run['largest_field_bytes']
+               for run in field_record.values()}
+    for (count, workers), size in largest.items():
+        assert '* - {:,} - {} - {:,}'.format(count, workers, size) in guide
+    (small, _), (large, _) = sorted(largest)[-2:]
+    growth = (largest[large, 20] - largest[small, 20]) / (large - small)
+    assert 'some {:.0f} bytes a volume'.format(growth) in guide
+    fitting = small + (1025 * 1024 - largest[small, 20]) / growth
+    assert 'one run takes some {:,} volumes'.format(int(fitting) // 1000 * 1000) in guide

@@ -102,6 +102,8 @@ USERS = {'alice': 'project-a', 'bob': 'project-b'}
 # and executor each a process of its own: in one process, runs that start
 # together failed at random with "Parse error: unexpected end of statement"
 # (the API's threads and the engine's share one yaql parser).
+# Mistral's own default for execution_field_size_limit_kb (Mitaka's too).
+MISTRAL_FIELD_LIMIT_KB = 1024
 ENGINES = {
     'mitaka': {'port': PORTS['mistral_mitaka'], 'service': 'mistral-mitaka',
                'processes': ('mistral-mitaka', 'mistral-mitaka-engine',
@@ -599,13 +601,28 @@ class Stack(ServiceGroup):
         if not (MITAKA_VENV / 'bin' / 'mistral-server').exists():
             raise StackError('Mistral 2.0.0 is not installed in {}: run tools/install-deps.sh'
                              .format(MITAKA_VENV))
-        conf = self.render('mistral-mitaka.conf',
-                           self.path('mistral-mitaka', 'mistral.conf'))
-        bin_dir = MITAKA_VENV / 'bin'
-        manage = [bin_dir / 'mistral-db-manage', '--config-file', conf]
+        conf = self._mistral_mitaka_conf(MISTRAL_FIELD_LIMIT_KB)
+        manage = [MITAKA_VENV / 'bin' / 'mistral-db-manage', '--config-file', conf]
         self.set_up('mistral-mitaka-db', manage + ['upgrade', 'head'])
         self.set_up('mistral-mitaka-db', manage + ['populate'])
-        server = [bin_dir / 'mistral-server', '--config-file', conf, '--server']
+        return self._launch_mistral_mitaka_servers(conf)
+
+    def _mistral_mitaka_conf(self, field_limit_kb):
+        return self.render('mistral-mitaka.conf', self.path('mistral-mitaka', 'mistral.conf'),
+                           field_limit_kb=field_limit_kb)
+
+    def restart_mistral_mitaka(self, field_limit_kb=MISTRAL_FIELD_LIMIT_KB):
+        """Start Mistral 2.0.0's API, engine and executor again, storing no
+        execution field over FIELD_LIMIT_KB ([engine]
+        execution_field_size_limit_kb). Running executions are lost."""
+        for service in [service for service in self.services
+                        if service.name in ENGINES['mitaka']['processes']]:
+            service.stop()
+            self.services.remove(service)
+        self.wait(*self._launch_mistral_mitaka_servers(self._mistral_mitaka_conf(field_limit_kb)))
+
+    def _launch_mistral_mitaka_servers(self, conf):
+        server = [MITAKA_VENV / 'bin' / 'mistral-server', '--config-file', conf, '--server']
         api, engine, executor = ENGINES['mitaka']['processes']
         return [self.launch(api, server + ['api'], lambda: http_answers(
                     'http://127.0.0.1:{}/'.format(PORTS['mistral_mitaka']))),
