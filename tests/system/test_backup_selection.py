@@ -204,7 +204,8 @@ def test_an_unknown_project_stops_the_run_and_says_so(mistral, fleet, cinder, ma
 
 
 def test_a_listing_cinder_refuses_is_an_error_not_an_empty_list(mistral):
-    """Also the marker of a page deleted in between: Cinder answers 404."""
+    """Also the marker of a page deleted in between: Cinder answers 404,
+    to the request and to the same request once more."""
     for workflow, inputs in (
             ('_list_volume_ids_workflow', {'search_opts': {'all_tenants': True}}),
             ('_list_backups_workflow', {'backup_mark': 'any'})):
@@ -212,6 +213,9 @@ def test_a_listing_cinder_refuses_is_an_error_not_an_empty_list(mistral):
         assert run.state == 'SUCCESS', run
         [error] = run.output['errors']
         assert 'could not be listed: ' in error and 'could not be found' in error, error
+        assert sorted((task['name'], task['state']) for task in mistral.tasks(run.id)) == [
+            ('list_page', 'ERROR'), ('list_page_again', 'ERROR'),
+            ('record_listing_refused', 'SUCCESS'), ('start_listing', 'SUCCESS')]
 
 
 @pytest.fixture(scope='module')

@@ -559,6 +559,51 @@ def plan(volume_id, backup_ids, kept, kept_for_chains=0, newest_past_max_age=Fal
             'kept_for_chains': kept_for_chains, 'newest_past_max_age': newest_past_max_age}
 
 
+LISTINGS = {'_list_volume_ids_workflow': 'volume_ids', '_list_backups_workflow': 'backups'}
+
+
+@pytest.mark.parametrize('workflow', sorted(LISTINGS))
+def test_a_listing_pages_in_a_loop_and_asks_a_refused_page_once_more(workbook, workflow):
+    """Every page is a run of list_page in the listing's own execution, not
+    a sub-workflow (Mistral 2.0.0 spends three ticks of its one-second
+    scheduler on each of those); a refused page is asked for again, the
+    same request, and only a second refusal is the listing's error."""
+    tasks = workbook['workflows'][workflow]['tasks']
+    assert not any('workflow' in task for task in tasks.values())
+    assert list(tasks['start_listing']['publish']) == [LISTINGS[workflow], 'errors']
+    assert set(successors(tasks['start_listing'])) == {'list_page'}
+    page, again = tasks['list_page'], tasks['list_page_again']
+    assert page['on-success'] == [{'list_page': '<% $.marker != null %>'}]
+    assert page['on-error'] == ['list_page_again']
+    assert (again['action'], again['input']) == (page['action'], page['input'])
+    assert again['on-success'] == ['list_page']
+    assert again['on-error'] == ['record_listing_refused']
+
+
+@pytest.mark.parametrize('engine,context,task_result', [
+    # 2.0.0's task(list_page) may be an earlier run's page in a loop; its
+    # publish has the running one's result as $.list_page.
+    ('mitaka', {'list_page': [{'id': 'v3'}, {'id': 'v4'}]}, [{'id': 'v1'}, {'id': 'v2'}]),
+    ('later releases', {}, [{'id': 'v3'}, {'id': 'v4'}]),
+])
+def test_a_page_adds_the_page_just_read(workbook, evaluate, engine, context, task_result):
+    publish = workbook['workflows']['_list_volume_ids_workflow']['tasks']['list_page']['publish']
+    listed = {name: evaluate(expression, dict(context, volume_ids=['v1', 'v2']),
+                             returns={'task': {'result': task_result}})
+              for name, expression in publish.items()}
+    assert listed == {'volume_ids': ['v1', 'v2', 'v3', 'v4'], 'marker': 'v4'}
+
+
+@pytest.mark.parametrize('engine,context,task_result', [
+    ('mitaka', {'list_page': []}, [{'id': 'v1'}, {'id': 'v2'}]),
+    ('later releases', {}, []),
+])
+def test_an_empty_page_ends_the_listing(workbook, evaluate, engine, context, task_result):
+    publish = workbook['workflows']['_list_volume_ids_workflow']['tasks']['list_page']['publish']
+    assert evaluate(publish['marker'], dict(context, volume_ids=['v1', 'v2']),
+                    returns={'task': {'result': task_result}}) is None
+
+
 # vol-1, oldest first: full b1 <- b2 <- b3, full b4 <- b5; vol-2: full b6.
 OWN_BACKUPS = [backup(1, 1, False), backup(2, 2, True), backup(3, 3, True),
                backup(4, 4, False), backup(5, 5, True),
@@ -590,11 +635,11 @@ def test_rotation_takes_only_the_backups_made_with_its_mark(workbook, evaluate):
     ]
     listing = [dict({'status': 'available', 'volume_id': 'v', 'created_at': 't'}, **backup)
                for backup in listed]
-    page = workflows['_list_backups_workflow']['tasks']['list_page']['publish']['page']
+    page = workflows['_list_backups_workflow']['tasks']['list_page']['publish']['backups']
 
     def kept(backup_mark):
         return [backup['id'] for backup in evaluate(
-            page, {'backup_mark': backup_mark},
+            page, {'backup_mark': backup_mark, 'backups': []},
             returns={'task': {'result': listing}})]
 
     assert description(mark) == mark + ', execution e1'
