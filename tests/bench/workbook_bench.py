@@ -5,6 +5,9 @@ On the system-test stack (tools/stack/, with Cinder's default page size of
 Mistral engine asked for (Mistral 2.0.0, Fuel 9's, and Zed's):
   (a) create_backups_workflow at its default concurrency,
   (b) create_backups_workflow with concurrency 1,
+  (d) create_backups_workflow on the first SMALL_RUN of the volumes at its
+      defaults, where a run's fixed cost (input check, selection, report)
+      shows,
 and once
   (c) tests/bench/plain_backup_loop.py: the same Cinder calls in a loop,
       polling as the workbook does.
@@ -21,17 +24,24 @@ What is measured, per way:
     available): how much the orchestration adds around the real work;
   - Cinder API requests per volume, counted in cinder-api's access log;
   - polls per volume (GETs of one snapshot or one backup);
-  - peak resident memory of Mistral (API, engine and executor run in one
-    process on this stack), sampled every 0.2 s, and the script's own.
+  - peak resident memory of Mistral (API, engine and executor: three
+    processes for Mistral 2.0.0, one for Zed's), sampled every 0.2 s, and
+    the script's own;
+  - for the workbook, what Mistral spends per volume: workflow, task and
+    action executions (rows its database gained during the run) and CPU
+    seconds of its processes, the engine's own on Mistral 2.0.0. The CPU
+    includes the API answering the bench's polls of the execution (one
+    every 0.5 s).
 
 Usage (inside tools/stack/in-namespace.sh --isolated, as `make bench` runs it):
   workbook_bench.py [--volumes N] [--records M] [--poll-interval S]
-                    [--engines mitaka,zed] [--ways abc] [--output FILE]
+                    [--engines mitaka,zed] [--ways abcd] [--output FILE]
 The results go to FILE (tests/bench/results.md by default) as a Markdown
 table, and to FILE with .json for the raw figures.
 """
 
 import argparse
+import collections
 import datetime
 import functools
 import json
@@ -62,10 +72,19 @@ STACK_DIR = REPO / '.cache' / 'bench'
 # Cinder's default: what a cloud lists with.
 CINDER_PAGE_SIZE = 1000
 DATA_MIB = 4
+# Issue 33's small run: where a run's fixed cost shows.
+SMALL_RUN = 10
 RECORD_PREFIX = 'bench-record-'
-REQUEST = re.compile(r'"(?P<method>[A-Z]+) (?P<path>[^ ?"]+)[^"]*" status: \d+')
+REQUEST = re.compile(r'^(?P<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+) .*'
+                     r'"(?P<method>[A-Z]+) (?P<path>[^ ?"]+)[^"]*" status: \d+', re.MULTILINE)
 ONE_SNAPSHOT_OR_BACKUP = re.compile(
-    r'^/v[23]/[0-9a-f]+/(snapshots|backups)/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$')
+    r'^(?P<collection>/v[23]/[0-9a-f]+/(snapshots|backups))'
+    r'/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$')
+# cinderclient reads back what it has just created when Mistral turns the
+# answer into JSON (its lazy loading, on a hasattr() of an attribute the
+# answer lacks), within milliseconds; the workbook's first poll waits
+# seconds (wait-before). Not a poll: counted apart.
+READ_BACK_WITHIN_S = 0.5
 # Each engine's name in the table and the log of the cinder-api its
 # cinder.* actions reach (its Mistral service: tools/stack/stack.py, ENGINES).
 ENGINES = {
@@ -73,6 +92,19 @@ ENGINES = {
     'zed': ("Zed's Mistral", 'cinder-api.log'),
 }
 PLAIN_SCRIPT_LOG = 'cinder-api.log'
+# Each engine's database and the query giving its executions' count by kind
+# (Mistral 2.0.0 keeps all three kinds in one table).
+EXECUTION_KINDS = ('workflow', 'task', 'action')
+EXECUTION_COUNTS = {
+    'mitaka': ('mistral_mitaka', "SELECT split_part(type, '_', 1), count(*) FROM executions_v2 "
+                                 "GROUP BY type"),
+    'zed': ('mistral', ' UNION ALL '.join(
+        "SELECT '{0}', count(*) FROM {0}_executions_v2".format(kind)
+        for kind in EXECUTION_KINDS)),
+}
+ENGINE_PROCESS = {'mitaka': 'mistral-mitaka-engine', 'zed': 'mistral'}
+# How long each Mistral is watched with nothing to run.
+IDLE_SECONDS = 20
 
 
 class BenchError(Exception):
@@ -94,16 +126,36 @@ class AccessLog:
         with open(self.path, 'rb') as log:
             log.seek(self.offset)
             text = log.read().decode(errors='replace')
-        return [(match['method'], match['path']) for match in REQUEST.finditer(text)]
+        return [(parse_time(match['time'].replace(' ', 'T')), match['method'], match['path'])
+                for match in REQUEST.finditer(text)]
 
     def counts(self):
         requests = self.requests()
-        polls = sum(method == 'GET' and bool(ONE_SNAPSHOT_OR_BACKUP.match(path))
-                    for method, path in requests)
+        gets = 0
+        read_backs = 0
+        # Per collection, when POSTs created what was not read back yet
+        # (two workers may both create before either reads back).
+        unread = collections.defaultdict(list)
+        seen = set()
+        for time_of, method, path in requests:
+            if method == 'POST':
+                unread[path].append(time_of)
+            one = ONE_SNAPSHOT_OR_BACKUP.match(path)
+            if method != 'GET' or not one:
+                continue
+            gets += 1
+            posts = unread[one['collection']]
+            posts[:] = [posted for posted in posts
+                        if (time_of - posted).total_seconds() <= READ_BACK_WITHIN_S]
+            if path not in seen and posts:
+                read_backs += 1
+                posts.pop(0)
+            seen.add(path)
         # A client that does not keep its session asks for the API's
         # version document before its first call.
-        discovery = sum(request == ('GET', '/') for request in requests)
-        return {'requests': len(requests), 'polls': polls, 'discovery': discovery}
+        discovery = sum((method, path) == ('GET', '/') for _, method, path in requests)
+        return {'requests': len(requests), 'polls': gets - read_backs,
+                'read_backs': read_backs, 'discovery': discovery}
 
 
 class PeakMemory:
@@ -156,8 +208,11 @@ class Bench:
         if concurrency is not None:
             inputs['concurrency'] = concurrency
         mistral = self.mistrals[engine]
+        before = self.engine_cost(engine)
         execution_id = mistral.start('create_backups_workflow', inputs)
         record = self.wait_execution(mistral, execution_id, timeout=len(volume_ids) * 300)
+        cost = {'{}_per_volume'.format(name): (spent - before[name]) / len(volume_ids)
+                for name, spent in self.engine_cost(engine).items()}
         output = json.loads(record['output'] or '{}')
         if record['state'] != 'SUCCESS' or output.get('backed_up') != len(volume_ids):
             raise BenchError('execution {} ended {}: {}'.format(
@@ -165,8 +220,33 @@ class Bench:
         # Mistral refuses any execution field over execution_field_size_limit_kb:
         # the largest one sets how many volumes one run can take.
         size, where = largest_field(mistral, execution_id)
-        return {'largest_field_bytes_per_volume': size / len(volume_ids),
-                'largest_field': where}
+        return dict(cost, largest_field_bytes_per_volume=size / len(volume_ids),
+                    largest_field=where)
+
+    def engine_cost(self, engine):
+        """What ENGINE's Mistral has spent so far: executions of each kind
+        stored, CPU seconds of all its processes and of its engine's."""
+        database, query = EXECUTION_COUNTS[engine]
+        # (Mistral 2.0.0's table lacks a kind it has not stored yet.)
+        cost = {'{}_executions'.format(kind): 0 for kind in EXECUTION_KINDS}
+        for line in self.stack.query(database, query).splitlines():
+            kind, count = line.split('|')
+            cost['{}_executions'.format(kind)] = int(count)
+        processes = stack_module.ENGINES[engine]['processes']
+        cost['mistral_cpu_s'] = supervision.cpu_seconds(
+            [pid for name in processes for pid in self.pids[name]()])
+        cost['engine_cpu_s'] = supervision.cpu_seconds(self.pids[ENGINE_PROCESS[engine]]())
+        return cost
+
+    def idle_cpu(self, engine, seconds):
+        """CPU seconds per second ENGINE's Mistral spends with nothing to run
+        (its periodic tasks): the share of the per-volume CPU that only the
+        run's length brings."""
+        before = self.engine_cost(engine)
+        time.sleep(seconds)
+        after = self.engine_cost(engine)
+        return {name: (after[name] - before[name]) / seconds
+                for name in ('mistral_cpu_s', 'engine_cpu_s')}
 
     def script_run(self, volume_ids, name, poll_interval):
         result = self.plain_script('backup', name, poll_interval, *volume_ids)
@@ -211,6 +291,7 @@ class Bench:
                        wall_over_span=wall / span,
                        requests_per_volume=counts['requests'] / len(volume_ids),
                        polls_per_volume=counts['polls'] / len(volume_ids),
+                       read_backs_per_volume=counts['read_backs'] / len(volume_ids),
                        discovery_per_volume=counts['discovery'] / len(volume_ids),
                        mistral_idle_rss_mib=idle, mistral_peak_rss_mib=mistral_memory.peak)
         self.log('{label}: {wall_s:.0f} s, {wall_over_span:.2f} x the backups\' span, '
@@ -290,12 +371,13 @@ class Bench:
         return figures
 
     def measure_all(self, volumes, records, poll_interval=None, save=lambda results: None,
-            ways='abc', warm_up=True):
+            ways='abcd', warm_up=True, idle_seconds=IDLE_SECONDS):
         """Measure, calling SAVE with the results so far after each step.
         POLL_INTERVAL None: the workbook's default. WAYS: the letters of the
         ways to measure (b is (a)'s runs with another input, c the plain
         script; both ways are long). WARM_UP False leaves out the unmeasured
-        first run, which only makes the first way's times fair."""
+        first run, which only makes the first way's times fair. IDLE_SECONDS:
+        how long each Mistral is watched with nothing to run."""
         if poll_interval is None:
             poll_interval = workbook_default('poll_interval')
             workbook_poll_interval = None
@@ -314,6 +396,8 @@ class Bench:
             for engine in self.engines if warm_up else ():
                 self.workbook_run(engine, volume_ids[:1], 'bench-warm-up-' + engine,
                                   workbook_poll_interval)
+            results['idle_cpu_s_per_s'] = {engine: self.idle_cpu(engine, idle_seconds)
+                                           for engine in self.engines}
             # The short step first: the long ones need not be lost if it fails.
             results['listing'] = self.measure_listing(records, volume_ids[0])
             save(results)
@@ -322,6 +406,12 @@ class Bench:
             for engine in self.engines:
                 title, api_log = ENGINES[engine]
                 run_workbook = functools.partial(self.workbook_run, engine)
+                if 'd' in ways:
+                    measured.append((
+                        '(d) workbook on {}, {} volumes, concurrency {} (default)'.format(
+                            title, SMALL_RUN, concurrency),
+                        engine, api_log, run_workbook, volume_ids[:SMALL_RUN],
+                        'bench-d-' + engine, workbook_poll_interval))
                 if 'a' in ways:
                     measured.append((
                         '(a) workbook on {}, concurrency {} (default)'.format(title, concurrency),
@@ -374,11 +464,19 @@ def markdown(results):
         ('**wall time / cinder-backup\'s span**', '**{:.2f}**', 'wall_over_span'),
         ('Cinder API requests per volume', '{:.1f}', 'requests_per_volume'),
         ('of which polls (GET of one snapshot or backup)', '{:.1f}', 'polls_per_volume'),
+        ('of which the client reading back what it created', '{:.1f}', 'read_backs_per_volume'),
         ('of which version discovery (GET /)', '{:.1f}', 'discovery_per_volume'),
         ('Mistral resident memory, idle before (MiB)', '{:.0f}', 'mistral_idle_rss_mib'),
         ('Mistral resident memory, peak (MiB)', '{:.0f}', 'mistral_peak_rss_mib'),
     ]
     workbook_rows = [
+        ('Mistral workflow executions per volume', '{:.1f}', 'workflow_executions_per_volume'),
+        ('Mistral task executions per volume', '{:.1f}', 'task_executions_per_volume'),
+        ('Mistral action executions per volume', '{:.1f}', 'action_executions_per_volume'),
+        ('Mistral CPU seconds per volume (all its processes)', '{:.2f}',
+         'mistral_cpu_s_per_volume'),
+        ('of which its engine\'s (Zed\'s: one process for all)', '{:.2f}',
+         'engine_cpu_s_per_volume'),
         ('largest execution field per volume (bytes)', '{:.0f}',
          'largest_field_bytes_per_volume'),
         ('which field', '{}', 'largest_field'),
@@ -400,6 +498,12 @@ def markdown(results):
             '{:.2f}'.format(way['wall_s'] / plain['wall_s']) for way in ways)))
         lines.append('| peak resident memory of the plain script (MiB) |{} {:.0f} |'.format(
             ' |' * (len(ways) - 1), plain['script_peak_rss_mib']))
+    idle = results.get('idle_cpu_s_per_s', {})
+    if idle:
+        lines += ['', 'With nothing to run, Mistral used, per second: ' + '; '.join(
+            '{} {:.3f} CPU s ({:.3f} its engine\'s)'.format(
+                ENGINES[engine][0], figures['mistral_cpu_s'], figures['engine_cpu_s'])
+            for engine, figures in idle.items()) + '.']
     listing = results['listing']
     engines = listing['engines']
     lines += ['', 'Listing {volumes} volume records (_select_volumes_workflow against one '
@@ -424,9 +528,9 @@ def main():
     parser.add_argument('--poll-interval', type=int, default=None)
     parser.add_argument('--engines', default=','.join(ENGINES),
                         help='Mistral engines to measure, comma-separated (default: %(default)s)')
-    parser.add_argument('--ways', default='abc',
+    parser.add_argument('--ways', default='abcd',
                         help='letters of the ways to measure (default: %(default)s); a run '
-                             'without all three is not one to publish')
+                             'without all four is not one to publish as results.md')
     parser.add_argument('--output', type=pathlib.Path, default=HERE / 'results.md')
     args = parser.parse_args()
     raw = args.output.with_suffix('.json')

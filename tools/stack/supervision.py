@@ -110,6 +110,19 @@ def resident_memory(pids):
     return total
 
 
+def cpu_seconds(pids):
+    """CPU time (user and system, seconds) used so far by those of PIDS that
+    still run."""
+    total = 0.0
+    for pid in pids:
+        try:
+            times = psutil.Process(pid).cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
 def interrupt_on_sigterm():
     """Let SIGTERM (a CI time-out, `kill`) unwind like Ctrl-C, through the
     code that stops the stack, instead of ending Python on the spot."""
