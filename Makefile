@@ -15,7 +15,8 @@ DEMO_DIR := .cache/demo
 TEST_RPM_DIR := $(CURDIR)/.cache/test-rpm
 TEST_RPM = $$(echo $(TEST_RPM_DIR)/*.rpm)
 
-.PHONY: build-deps deps build docs check test test-rpm fuel-master-test system-test bench field-sizes demo \
+.PHONY: build-deps deps build docs check test test-rpm fuel-master-test system-test bench field-sizes \
+	spec-cost demo \
 	demo-stop fresh-check clean
 
 build-deps:
@@ -59,6 +60,11 @@ system-test: test-rpm
 # up to 10,000 volumes: about two minutes.
 field-sizes: deps
 	.venv/test/bin/python tests/workbook/field_sizes.py
+
+# What Mistral 2.0.0's engine spends parsing each workflow again, at every
+# step (seconds; no stack): tests/bench/spec_parse_cost.py.
+spec-cost: deps
+	.venv/mitaka-mistral/bin/python tests/bench/spec_parse_cost.py
 
 bench: deps
 	$(IN_ISOLATED_NAMESPACE) .venv/test/bin/python tests/bench/workbook_bench.py $(BENCH_ARGS)

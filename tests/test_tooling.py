@@ -1,14 +1,16 @@
-"""The project's own tooling: the Python 3 port of fuel-plugin-builder and
-the YAML lint that every YAML file passes."""
+"""The project's own tooling: the Python 3 port of fuel-plugin-builder, the
+YAML lint that every YAML file passes, and `make spec-cost`."""
 
 import shutil
 import subprocess
 
 import pytest
+import yaml
 
 from support.project import REPO, VENV_ROOT, run
 
 FPB_PYTHON = VENV_ROOT / 'fpb' / 'bin' / 'python'
+MITAKA_MISTRAL_PYTHON = VENV_ROOT / 'mitaka-mistral' / 'bin' / 'python'
 
 
 def fpb_python(code):
@@ -58,3 +60,18 @@ def test_every_yaml_file_passes_yamllint():
     result = subprocess.run([str(yamllint), '--strict', '.'], cwd=REPO,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_spec_cost_times_each_workflow_with_mistral_2_0_0():
+    """`make spec-cost` lists every workflow of the workbook once, with its
+    number of tasks, as timed by Mistral 2.0.0's own parser (Python 2.7)."""
+    assert MITAKA_MISTRAL_PYTHON.exists(), 'run tools/install-deps.sh'
+    table = run([str(MITAKA_MISTRAL_PYTHON), str(REPO / 'tests' / 'bench' / 'spec_parse_cost.py'),
+                 '--repeat', '1']).stdout
+    rows = [[cell.strip() for cell in line.split('|')[1:4]] for line in table.splitlines()[2:]]
+    workflows = yaml.safe_load((REPO / 'examples' / 'mistral_workbook.yaml').read_text())[
+        'workflows']
+    assert {name: int(tasks) for name, tasks, _ in rows} == {
+        name: len(workflow['tasks']) for name, workflow in workflows.items()}
+    assert len(rows) == len(workflows)
+    assert all(float(milliseconds) > 0 for _, _, milliseconds in rows), table
