@@ -23,7 +23,8 @@ What is measured, per way:
     backup's created_at to the last one's updated_at, when it became
     available): how much the orchestration adds around the real work;
   - Cinder API requests per volume, counted in cinder-api's access log;
-  - polls per volume (GETs of one snapshot or one backup);
+  - polls per volume (GETs of one snapshot or one backup), and apart the
+    GETs of the client reading back what it has just created;
   - peak resident memory of Mistral (API, engine and executor: three
     processes for Mistral 2.0.0, one for Zed's), sampled every 0.2 s, and
     the script's own;
