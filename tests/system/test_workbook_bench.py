@@ -32,19 +32,21 @@ def test_each_way_is_measured_from_the_services(stack):
         assert way['requests_per_volume'] >= (
             way['polls_per_volume'] + way['read_backs_per_volume']
             + way['discovery_per_volume']), way
-        # At most one per snapshot and backup created.
-        assert way['read_backs_per_volume'] <= 2, way
         # The orchestration cannot take less time than the backups inside it.
         assert way['wall_s'] > way['backup_span_s'] > 0, way
         assert way['mistral_peak_rss_mib'] >= way['mistral_idle_rss_mib'] > 0, way
         assert way['polls_per_volume'] <= MAX_POLLS_PER_VOLUME, way
     workbook_way = results['ways'][0]
-    # At least a volume's ID in the output, per volume.
-    assert workbook_way['largest_field_bytes_per_volume'] > 36, workbook_way
+    # At least each volume's ID in the run's input.
+    assert workbook_way['largest_field_bytes'] > 36 * VOLUMES, workbook_way
     # Mistral's own records: each volume's workflow, and at least an action
     # per poll and one each to read the volume, snapshot it, back it up and
     # delete the snapshot, each in a task.
     assert workbook_way['workflow_executions_per_volume'] >= 1, workbook_way
+    # cinderclient reads back the snapshot and the backup it created, at
+    # most one each (a read-back slower than the bench's window counts as
+    # a poll: at least one a volume is seen).
+    assert 1 <= workbook_way['read_backs_per_volume'] <= 2, workbook_way
     assert (workbook_way['action_executions_per_volume']
             >= workbook_way['polls_per_volume'] + 4), workbook_way
     assert workbook_way['task_executions_per_volume'] >= 4, workbook_way
