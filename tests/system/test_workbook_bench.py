@@ -43,14 +43,14 @@ def test_each_way_is_measured_from_the_services(stack):
     # per poll and one each to read the volume, snapshot it, back it up and
     # delete the snapshot, each in a task.
     assert workbook_way['workflow_executions_per_volume'] >= 1, workbook_way
-    # cinderclient reads back the snapshot and the backup it created, at
-    # most one each (a read-back slower than the bench's window counts as
-    # a poll: at least one a volume is seen).
-    assert 1 <= workbook_way['read_backs_per_volume'] <= 2, workbook_way
     assert (workbook_way['action_executions_per_volume']
             >= workbook_way['polls_per_volume'] + 4), workbook_way
     assert workbook_way['task_executions_per_volume'] >= 4, workbook_way
     assert workbook_way['mistral_cpu_s_per_volume'] > workbook_way['engine_cpu_s_per_volume'] > 0
+    # cinderclient reads back the snapshot and the backup it created, at
+    # most one each (a read-back slower than the bench's window counts as
+    # a poll: at least one a volume is seen).
+    assert 1 <= workbook_way['read_backs_per_volume'] <= 2, workbook_way
     assert results['ways'][-1]['script_peak_rss_mib'] > 0
     # The script keeps cinderclient's answers as they are: it reads nothing
     # back, so a read-back counted for it would be a poll miscounted.
